@@ -1,0 +1,44 @@
+# `make run` and `make test` set themselves up on a fresh machine.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+RUN_HOST ?= 127.0.0.1
+RUN_PORT ?= 8000
+STANDIN_PORT ?= 8001
+
+.PHONY: run test lint messages install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	NCR_ENV=dev $(PY) manage.py migrate --noinput
+	NCR_ENV=dev $(PY) manage.py createcachetable
+	NCR_ENV=dev $(PY) manage.py load_demo_data
+	NCR_ENV=dev RUN_HOST=$(RUN_HOST) RUN_PORT=$(RUN_PORT) STANDIN_PORT=$(STANDIN_PORT) $(PY) -m ncregister.devserver
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Needs GNU gettext (Debian package `gettext`).
+# Each app keeps its own catalog (<app>/locale); the project's covers ncregister/ and templates/.
+MAKEMESSAGES := makemessages --locale nl --no-obsolete --no-location
+messages: $(STAMP)
+	$(PY) manage.py $(MAKEMESSAGES) --ignore '.venv/*' --ignore 'accounts/*' --ignore 'submissions/*' --ignore 'tests/*' --ignore 'benchmarks/*'
+	cd accounts && ../$(PY) ../manage.py $(MAKEMESSAGES) --ignore 'standin/*'
+	cd submissions && ../$(PY) ../manage.py $(MAKEMESSAGES)
+	$(PY) -m ncregister.compile_messages
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,34 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """An organisation as ACM/IDM names it at sign-in (vo_orgcode / vo_orgnaam / vo_doelgroepcode)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, help_text=_("KBO number or OVO code"))
+    name = models.CharField(_("name"), max_length=255)
+    audience = models.CharField(_("audience"), max_length=8, blank=True, help_text=_("ACM target group code"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class User(AbstractUser):
+    """A person; ACM/IDM users are keyed on vo_id (stored as username too), never on email."""
+
+    vo_id = models.CharField(_("VO id"), max_length=128, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username

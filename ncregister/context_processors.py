@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+BANNERS = {
+    "dev": _("Development – local ACM/IDM"),
+    "ti": _("Test & Integration"),
+}
+
+
+def environment(request):
+    return {"ncr_env": settings.NCR_ENV, "ncr_env_banner": BANNERS.get(settings.NCR_ENV)}

@@ -1,0 +1,234 @@
+"""Settings shared by every environment.
+
+This is the only module that reads the environment. The per-environment modules
+(dev, ti, prd, test) set defaults with ``os.environ.setdefault`` before importing
+this one, or override a few values after it.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from ncregister.environment import MissingSetting
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+_MISSING = object()
+
+
+def config(name, default=_MISSING):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is _MISSING:
+            raise MissingSetting(f"Environment variable {name} is required but not set.")
+        return default
+    return value
+
+
+def config_bool(name, default):
+    return config(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def config_list(name, default=_MISSING):
+    return [item.strip() for item in config(name, default).split(",") if item.strip()]
+
+
+# Set by each environment module: "dev", "ti" or "prd".
+NCR_ENV = None
+
+SECRET_KEY = config("DJANGO_SECRET_KEY")
+DEBUG = config_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = config_list("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = config_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "mozilla_django_oidc",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "csp",
+    "simple_history",
+    "ncregister.apps.NcregisterConfig",
+    "accounts",
+    "submissions",
+]
+
+MIDDLEWARE = [
+    "ncregister.middleware.RequestLogMiddleware",
+    "ncregister.middleware.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "ncregister.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "ncregister.urls"
+WSGI_APPLICATION = "ncregister.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "ncregister.context_processors.environment",
+            ],
+        },
+    },
+]
+
+# Database: DATABASE_URL, or (dev only, see dev.py) a local SQLite file.
+DATABASES = {
+    "default": dj_database_url.parse(
+        config("DATABASE_URL"),
+        conn_max_age=int(config("NCR_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(config("NCR_DB_CONNECT_TIMEOUT", "5"))
+    )
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ncr_cache"}}
+
+# Sessions live in the database so any web container can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "ncr_sessionid"
+CSRF_COOKIE_NAME = "ncr_csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+# Strict would drop the session on the redirect back from ACM/IDM.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = config_bool("NCR_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_NAME = "ncr_language"
+
+SECURE_SSL_REDIRECT = config_bool("NCR_SSL_REDIRECT", True)
+# The health endpoints must answer a container check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(config("NCR_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Dutch (Belgium) by default, English on request; no language prefix in URLs.
+LANGUAGE_CODE = "nl-be"
+LANGUAGES = [("nl-be", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Brussels"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(config("NCR_MEDIA_ROOT", str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- ACM/IDM (OpenID Connect) -------------------------------------------------
+ACMIDM_ISSUER = config("ACMIDM_ISSUER").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{ACMIDM_ISSUER}/v1/auth"
+OIDC_OP_TOKEN_ENDPOINT = f"{ACMIDM_ISSUER}/v1/token"
+OIDC_OP_JWKS_ENDPOINT = f"{ACMIDM_ISSUER}/v1/keys"
+OIDC_OP_USER_ENDPOINT = f"{ACMIDM_ISSUER}/v1/userinfo"
+OIDC_OP_LOGOUT_ENDPOINT = f"{ACMIDM_ISSUER}/v1/logout"
+OIDC_RP_CLIENT_ID = config("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = config("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = config("ACMIDM_SCOPES", "openid profile vo dv_ovam_ncr")
+ACMIDM_ACR_VALUES = config("ACMIDM_ACR_VALUES", "")
+ACMIDM_ROLE_CLAIM = config("ACMIDM_ROLE_CLAIM", "dv_ovam_ncr_rol_3d")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+
+# --- Portal knobs ----------------------------------------------------------
+NCR_SESSION_IDLE_MINUTES = int(config("NCR_SESSION_IDLE_MINUTES", "30"))
+NCR_SESSION_MAX_MINUTES = int(config("NCR_SESSION_MAX_MINUTES", "120"))
+NCR_UPLOAD_MAX_MB = int(config("NCR_UPLOAD_MAX_MB", "20"))
+NCR_UPLOAD_MAX_ROWS = int(config("NCR_UPLOAD_MAX_ROWS", "100000"))
+# OVAM's own organisation code(s): staff rights count only when signed in for one of these.
+NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
+NCR_ALLOW_PASSWORD_LOGIN = config_bool("NCR_ALLOW_PASSWORD_LOGIN", False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ncregister.logging.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ncregister.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": config("NCR_LOG_FORMAT", "text"),
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": config("NCR_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Our request log line replaces Django's own per-request lines.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}
+CSRF_FAILURE_VIEW = "ncregister.views.csrf_failure"

@@ -1,0 +1,10 @@
+"""Production: ACM/IDM PRD. Every secret comes from the environment, without a default."""
+
+import os
+
+os.environ.setdefault("ACMIDM_ISSUER", "https://authenticatie.vlaanderen.be/op")
+os.environ.setdefault("NCR_LOG_FORMAT", "json")
+
+from .base import *  # noqa: E402, F403
+
+NCR_ENV = "prd"

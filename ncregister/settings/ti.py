@@ -1,0 +1,10 @@
+"""Test & Integratie: ACM/IDM T&I, everything else as production."""
+
+import os
+
+os.environ.setdefault("ACMIDM_ISSUER", "https://authenticatie-ti.vlaanderen.be/op")
+os.environ.setdefault("NCR_LOG_FORMAT", "json")
+
+from .base import *  # noqa: E402, F403
+
+NCR_ENV = "ti"

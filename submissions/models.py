@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from submissions import workflow
+
+
+class WasteStreamQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class WasteStream(models.Model):
+    """A stream that must be kept separate (VLAREMA art. 4.3.2); data with validity dates, not code."""
+
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = WasteStreamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waste stream")
+        verbose_name_plural = _("waste streams")
+        ordering = ["number", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "valid_from"], name="wastestream_unique_number_from"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}° {self.name}"
+
+
+class Holiday(models.Model):
+    """A Belgian public holiday; not a working day for the registration deadline."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class Upload(models.Model):
+    """A CSV or XLSX file with non-conformities, checked and stored by the worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        PROCESSING = "processing", _("Processing")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads"
+    )
+    file = models.FileField(_("file"), upload_to="uploads/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class NonConformity(models.Model):
+    """A sorting error a collector found in a customer's residual waste (the legal record)."""
+
+    class Action(models.TextChoices):
+        REFUSED = "refused", _("Refused")
+        REGISTERED = "registered", _("Emptied and registered")
+        POST_SORTED = "post_sorted", _("Emptied and post-sorted")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Form")
+        UPLOAD = "upload", _("Upload")
+        API = "api", _("API")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="non_conformities",
+        verbose_name=_("collector"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    observed_on = models.DateField(_("date of the non-conformity"))
+    producer_name = models.CharField(_("producer name"), max_length=255)
+    producer_enterprise_number = models.CharField(_("enterprise number"), max_length=10)
+    establishment_number = models.CharField(_("establishment unit number"), max_length=10, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    description = models.TextField(_("description"))
+    waste_streams = models.ManyToManyField(WasteStream, verbose_name=_("waste streams"), related_name="+")
+    action = models.CharField(_("action taken"), max_length=16, choices=Action.choices)
+    customer_informed_on = models.DateField(_("customer informed on"), null=True, blank=True)
+    container_reference = models.CharField(_("container reference"), max_length=100, blank=True)
+    own_reference = models.CharField(_("own reference"), max_length=100, blank=True)
+
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.FORM)
+    upload = models.ForeignKey(
+        Upload, on_delete=models.PROTECT, null=True, blank=True, related_name="records"
+    )
+    received_at = models.DateTimeField(_("received at"), help_text=_("When the record reached the register."))
+    deadline = models.DateTimeField(_("registration deadline"))
+    is_late = models.BooleanField(_("late"), default=False)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=workflow.STATUS_CHOICES, default=workflow.SUBMITTED
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned reviewer"),
+    )
+    internal_note = models.TextField(
+        _("internal note"), blank=True, help_text=_("Never shown to submitters.")
+    )
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[waste_streams], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("non-conformity")
+        verbose_name_plural = _("non-conformities")
+        ordering = ["-observed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(establishment_number="")
+                | (~Q(street="") & ~Q(house_number="") & ~Q(postcode="") & ~Q(municipality="")),
+                name="nonconformity_establishment_or_address",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "own_reference"],
+                condition=~Q(own_reference=""),
+                name="nonconformity_unique_own_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(customer_informed_on__isnull=True)
+                | Q(customer_informed_on__gte=models.F("observed_on")),
+                name="nonconformity_informed_after_observed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-observed_on", "-id"], name="nc_org_observed"),
+            models.Index(fields=["producer_enterprise_number"], name="nc_producer"),
+            models.Index(fields=["status", "-observed_on"], name="nc_status_observed"),
+        ]
+
+    def __str__(self):
+        return f"{self.producer_name} – {self.observed_on:%d/%m/%Y}"
+
+    def transition_to(self, new_status, actor):
+        """Move to `new_status` if the workflow allows `actor` to; the caller saves."""
+        workflow.check_transition(self.status, new_status, actor)
+        self.status = new_status
+
+
+def photo_path(instance, filename):
+    return f"photos/{instance.non_conformity.organisation_id}/{instance.non_conformity_id}/{filename}"
+
+
+class Photo(models.Model):
+    non_conformity = models.ForeignKey(NonConformity, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=photo_path)
+    content_type = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name

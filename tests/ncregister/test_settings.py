@@ -1,0 +1,102 @@
+import json
+
+import pytest
+
+from tests.helpers import PRD_ENV, clean_env, manage, run_python
+
+DUMP = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps({k: getattr(settings, k) for k in ['OIDC_OP_AUTHORIZATION_ENDPOINT',"
+    " 'OIDC_OP_TOKEN_ENDPOINT', 'OIDC_OP_JWKS_ENDPOINT',"
+    " 'OIDC_OP_USER_ENDPOINT', 'OIDC_OP_LOGOUT_ENDPOINT', 'DEBUG', 'SESSION_COOKIE_SECURE',"
+    " 'SECURE_HSTS_SECONDS', 'NCR_ENV']}))"
+)
+
+
+def settings_for(env_name, **extra):
+    env = clean_env(**{**PRD_ENV, "NCR_ENV": env_name, **extra})
+    result = run_python(
+        "from ncregister.environment import select_settings; select_settings('dev');" + DUMP, env
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("env_name", "issuer"),
+    [("ti", "https://authenticatie-ti.vlaanderen.be/op"), ("prd", "https://authenticatie.vlaanderen.be/op")],
+)
+def test_it_uses_the_acmidm_endpoints_of_the_environment(env_name, issuer):
+    values = settings_for(env_name)
+    assert values["NCR_ENV"] == env_name
+    assert values["OIDC_OP_AUTHORIZATION_ENDPOINT"] == f"{issuer}/v1/auth"
+    assert values["OIDC_OP_TOKEN_ENDPOINT"] == f"{issuer}/v1/token"
+    assert values["OIDC_OP_JWKS_ENDPOINT"] == f"{issuer}/v1/keys"
+    assert values["OIDC_OP_USER_ENDPOINT"] == f"{issuer}/v1/userinfo"
+    assert values["OIDC_OP_LOGOUT_ENDPOINT"] == f"{issuer}/v1/logout"
+    assert values["DEBUG"] is False
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+
+
+def test_acmidm_issuer_overrides_every_endpoint():
+    values = settings_for("prd", ACMIDM_ISSUER="https://op.example.be/op/")
+    assert values["OIDC_OP_AUTHORIZATION_ENDPOINT"] == "https://op.example.be/op/v1/auth"
+    assert values["OIDC_OP_TOKEN_ENDPOINT"] == "https://op.example.be/op/v1/token"
+    assert values["OIDC_OP_JWKS_ENDPOINT"] == "https://op.example.be/op/v1/keys"
+    assert values["OIDC_OP_USER_ENDPOINT"] == "https://op.example.be/op/v1/userinfo"
+    assert values["OIDC_OP_LOGOUT_ENDPOINT"] == "https://op.example.be/op/v1/logout"
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "DJANGO_ALLOWED_HOSTS",
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET",
+    ],
+)
+def test_startup_refuses_a_missing_secret_naming_it(variable):
+    env = clean_env(**{k: v for k, v in PRD_ENV.items() if k != variable})
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_dev_is_the_default_for_manage_py():
+    result = run_python(
+        "from ncregister.environment import select_settings; select_settings('dev'); import os;"
+        "print(os.environ['DJANGO_SETTINGS_MODULE'])",
+        clean_env(),
+    )
+    assert result.stdout.strip() == "ncregister.settings.dev"
+
+
+def test_explicit_settings_module_wins_over_ncr_env():
+    result = run_python(
+        "from ncregister.environment import select_settings; select_settings('dev'); import os;"
+        "print(os.environ['DJANGO_SETTINGS_MODULE'])",
+        clean_env(NCR_ENV="prd", DJANGO_SETTINGS_MODULE="ncregister.settings.ti"),
+    )
+    assert result.stdout.strip() == "ncregister.settings.ti"
+
+
+def test_check_deploy_passes_for_prd():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=clean_env(**PRD_ENV))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_refuses_prd_without_https_issuer():
+    result = manage("check", env=clean_env(**PRD_ENV, ACMIDM_ISSUER="http://op.example.be/op"))
+    assert result.returncode != 0
+    assert "ncregister.E002" in result.stderr
+
+
+def test_makemigrations_is_clean():
+    result = manage("makemigrations", "--check", "--dry-run", env=clean_env(NCR_ENV="dev"))
+    assert result.returncode == 0, result.stdout + result.stderr
