@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class NcregisterConfig(AppConfig):
@@ -7,3 +8,7 @@ class NcregisterConfig(AppConfig):
 
     def ready(self):
         from ncregister import checks  # noqa: F401  (registers the configuration checks)
+
+
+class NcrAdminConfig(AdminConfig):
+    default_site = "ncregister.admin_site.NcrAdminSite"

@@ -86,6 +86,11 @@ class Upload(models.Model):
         return self.file_name
 
 
+# Kept at module level so the services can write exactly one history row per change
+# (create + m2m would otherwise give two); see services.record_history.
+non_conformity_history = HistoricalRecords(m2m_fields=["waste_streams"], excluded_fields=["updated_at"])
+
+
 class NonConformity(models.Model):
     """A sorting error a collector found in a customer's residual waste (the legal record)."""
 
@@ -151,7 +156,7 @@ class NonConformity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[waste_streams], excluded_fields=["updated_at"])
+    history = non_conformity_history
 
     class Meta:
         verbose_name = _("non-conformity")
@@ -182,6 +187,10 @@ class NonConformity(models.Model):
 
     def __str__(self):
         return f"{self.producer_name} – {self.observed_on:%d/%m/%Y}"
+
+    @property
+    def refused(self):
+        return self.action == self.Action.REFUSED
 
     def transition_to(self, new_status, actor):
         """Move to `new_status` if the workflow allows `actor` to; the caller saves."""

@@ -27,3 +27,117 @@ def pytest_configure(config):
             f"({str(exc).strip().splitlines()[0]}). Start one or set DATABASE_URL=postgres://USER@HOST:PORT/NAME.",
             returncode=2,
         )
+
+
+# --- Signed-in people without going through ACM/IDM (the login itself is tested end to end elsewhere) ---
+
+ORG_A = ("0405546706", "Afvalinzameling Alfa NV")
+ORG_B = ("0353456320", "Containerdienst Beta BV")
+OVAM = ("OVO000000", "OVAM (demo)")
+
+
+@pytest.fixture
+def organisation_a(db):
+    from accounts.models import Organisation
+
+    return Organisation.objects.get_or_create(code=ORG_A[0], defaults={"name": ORG_A[1], "audience": "EA"})[0]
+
+
+@pytest.fixture
+def organisation_b(db):
+    from accounts.models import Organisation
+
+    return Organisation.objects.get_or_create(code=ORG_B[0], defaults={"name": ORG_B[1], "audience": "EA"})[0]
+
+
+@pytest.fixture
+def ovam(db):
+    from accounts.models import Organisation
+
+    return Organisation.objects.get_or_create(code=OVAM[0], defaults={"name": OVAM[1], "audience": "GID"})[0]
+
+
+def sign_in(client, *, vo_id, organisation, roles, given_name="Test", family_name="Persoon"):
+    """Sign `client` in as the OIDC callback would: user upserted, groups mirrored, grant in the session."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts import roles as r
+    from accounts.grants import Grant, save_grant
+
+    user, _ = get_user_model().objects.update_or_create(
+        vo_id=vo_id,
+        defaults={"username": f"acmidm:{vo_id}", "first_name": given_name, "last_name": family_name},
+    )
+    user.is_staff = bool(set(roles) & r.STAFF_ROLES)
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    client.force_login(user, backend="accounts.oidc.ACMIDMBackend")
+    session = client.session
+    save_grant(
+        session,
+        Grant(
+            organisation_id=organisation.pk if organisation else None,
+            roles=frozenset(roles),
+            orgcode=organisation.code if organisation else "",
+            orgname=organisation.name if organisation else "",
+        ),
+    )
+    session.save()
+    return user
+
+
+@pytest.fixture
+def submitter_a(client, organisation_a):
+    """`client` signed in as An Peeters, submitter for collector A; returns the user."""
+    return sign_in(
+        client,
+        vo_id="vo-an",
+        organisation=organisation_a,
+        roles=["Indieners"],
+        given_name="An",
+        family_name="Peeters",
+    )
+
+
+@pytest.fixture
+def submitter_b(client, organisation_b):
+    return sign_in(
+        client,
+        vo_id="vo-bram",
+        organisation=organisation_b,
+        roles=["Indieners"],
+        given_name="Bram",
+        family_name="Claes",
+    )
+
+
+@pytest.fixture
+def reviewer(client, ovam):
+    return sign_in(
+        client,
+        vo_id="vo-femke",
+        organisation=ovam,
+        roles=["OVAM-behandelaars"],
+        given_name="Femke",
+        family_name="Janssens",
+    )
+
+
+@pytest.fixture
+def manager(client, ovam):
+    return sign_in(
+        client,
+        vo_id="vo-geert",
+        organisation=ovam,
+        roles=["OVAM-beheerders"],
+        given_name="Geert",
+        family_name="Willems",
+    )
+
+
+@pytest.fixture
+def no_right(client, organisation_b):
+    return sign_in(
+        client, vo_id="vo-dirk", organisation=organisation_b, roles=[], given_name="Dirk", family_name="Maes"
+    )

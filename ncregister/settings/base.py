@@ -44,7 +44,7 @@ ALLOWED_HOSTS = config_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = config_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ncregister.apps.NcrAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.GrantMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -198,6 +199,20 @@ ACMIDM_ROLE_CLAIM = config("ACMIDM_ROLE_CLAIM", "dv_ovam_ncr_rol_3d")
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
+ACMIDM_JWKS_CACHE_SECONDS = 3600
+LOGIN_URL = "oidc_authentication_init"
+LOGIN_REDIRECT_URL = "landing"
+LOGOUT_REDIRECT_URL = "landing"
+
+# Break-glass: password login to the admin for superusers made with createsuperuser (off in T&I/PRD).
+NCR_ALLOW_PASSWORD_LOGIN = config_bool("NCR_ALLOW_PASSWORD_LOGIN", False)
+AUTHENTICATION_BACKENDS = ["accounts.oidc.ACMIDMBackend"] + (
+    ["django.contrib.auth.backends.ModelBackend"] if NCR_ALLOW_PASSWORD_LOGIN else []
+)
 
 # --- Portal knobs ----------------------------------------------------------
 NCR_SESSION_IDLE_MINUTES = int(config("NCR_SESSION_IDLE_MINUTES", "30"))
@@ -206,7 +221,6 @@ NCR_UPLOAD_MAX_MB = int(config("NCR_UPLOAD_MAX_MB", "20"))
 NCR_UPLOAD_MAX_ROWS = int(config("NCR_UPLOAD_MAX_ROWS", "100000"))
 # OVAM's own organisation code(s): staff rights count only when signed in for one of these.
 NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
-NCR_ALLOW_PASSWORD_LOGIN = config_bool("NCR_ALLOW_PASSWORD_LOGIN", False)
 
 LOGGING = {
     "version": 1,
@@ -232,3 +246,11 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "ncregister.views.csrf_failure"
+
+# (right, context) in the ACM/IDM role claim -> portal role (a Django group). Matching ignores case and spaces.
+# The technical spelling is fixed in OVAM's integration file with ACM.
+NCR_ROLE_MAP = {
+    ("OVAMGebruiker", "NonConformiteitenIndiener"): "Indieners",
+    ("OVAMGebruiker", "NonConformiteitenBehandelaar"): "OVAM-behandelaars",
+    ("OVAMGebruiker", "NonConformiteitenBeheerder"): "OVAM-beheerders",
+}

@@ -13,10 +13,10 @@ os.environ.setdefault("NCR_STAFF_ORGCODES", "OVO000000")
 os.environ.setdefault("NCR_SECURE_COOKIES", "false")
 os.environ.setdefault("NCR_SSL_REDIRECT", "false")
 os.environ.setdefault("NCR_HSTS_SECONDS", "0")
+os.environ.setdefault("NCR_ALLOW_PASSWORD_LOGIN", "true")
 
 from .base import *  # noqa: E402, F403
 
 NCR_ENV = "dev"
-NCR_ALLOW_PASSWORD_LOGIN = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

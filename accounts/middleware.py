@@ -1,0 +1,79 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from accounts.grants import NO_GRANT, load_grant
+
+SIGNED_IN_AT = "ncr_signed_in_at"
+LAST_SEEN = "ncr_last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds; write the session at most once a minute for the idle clock
+
+# URL names a signed-in person without a mapped right may still reach.
+OPEN_URL_NAMES = {
+    "landing",
+    "no_access",
+    "help",
+    "switch_organisation",
+    "set_language",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "oidc_logout",
+}
+
+
+def _organisation(grant):
+    from accounts.models import Organisation
+
+    return Organisation.objects.filter(pk=grant.organisation_id).first() if grant.organisation_id else None
+
+
+class GrantMiddleware:
+    """Put the session's grant on the request, end sessions past their idle or absolute limit,
+    and keep people without a right on the pages meant for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.grant = NO_GRANT
+        request.organisation = None
+        request.session_expired = False
+        if request.user.is_authenticated:
+            now = time.time()
+            signed_in_at = request.session.get(SIGNED_IN_AT, 0)
+            last_seen = request.session.get(LAST_SEEN, signed_in_at)
+            if (
+                now - signed_in_at > settings.NCR_SESSION_MAX_MINUTES * 60
+                or now - last_seen > settings.NCR_SESSION_IDLE_MINUTES * 60
+            ):
+                logout(request)
+                request.session_expired = True
+                messages.info(request, _("Your session has expired. Please sign in again."))
+            else:
+                if now - last_seen > LAST_SEEN_RESOLUTION:
+                    request.session[LAST_SEEN] = now
+                grant = load_grant(request.session)
+                request.grant = grant
+                request.organisation = SimpleLazyObject(lambda: _organisation(grant))
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or request.grant.has_access or user.is_superuser:
+            return None
+        match = request.resolver_match
+        if match and match.url_name in OPEN_URL_NAMES:
+            return None
+        return redirect("no_access")
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """At every sign-in (OIDC or break-glass password): the absolute and idle clocks start now."""
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now

@@ -1,0 +1,43 @@
+"""OVAM's admin: reached by signing in through ACM/IDM; password login only as break-glass for superusers."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class SuperuserAuthenticationForm(AdminAuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_superuser:
+            raise ValidationError(
+                _("Password sign-in is only for emergency administrators."), code="invalid_login"
+            )
+
+
+class NcrAdminSite(admin.AdminSite):
+    site_header = gettext_lazy("Non-conformity register – OVAM")
+    site_title = gettext_lazy("Non-conformity register")
+    index_title = gettext_lazy("Review and reference data")
+    login_form = SuperuserAuthenticationForm
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        # The session's grant decides, so a session signed in for a collector never sees the admin.
+        return user.is_superuser or getattr(request, "grant", None) is not None and request.grant.is_staff
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not self.has_permission(request):
+            return render(request, "403.html", status=403)
+        if settings.NCR_ALLOW_PASSWORD_LOGIN and (request.GET.get("wachtwoord") or request.method == "POST"):
+            return super().login(request, extra_context)
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('oidc_authentication_init')}?{urlencode({'next': next_url})}")

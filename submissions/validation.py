@@ -1,0 +1,189 @@
+"""One validation path for a non-conformity, used by the form, the upload and (later) the API.
+
+`validate_record` takes raw values (strings or dates) and returns cleaned values plus Dutch error
+messages per field, so each entry point only has to present them its own way.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from submissions.identifiers import (
+    normalise_enterprise_number,
+    normalise_establishment_number,
+    normalise_postcode,
+)
+from submissions.models import NonConformity
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality")
+MAX_LENGTHS = {
+    "producer_name": 255,
+    "street": 200,
+    "house_number": 20,
+    "municipality": 100,
+    "container_reference": 100,
+    "own_reference": 100,
+    "description": 5000,
+}
+
+
+def parse_date(value):
+    """A date from a date, a datetime or text as dd/mm/jjjj, dd-mm-jjjj or ISO; None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("Not a valid date; use dd/mm/jjjj."), code="invalid_date")
+
+
+class StreamCatalogue:
+    """The waste streams by number, loaded once; resolves a number to the stream valid on a date."""
+
+    def __init__(self, streams):
+        self.by_number = {}
+        for stream in streams:
+            self.by_number.setdefault(stream.number, []).append(stream)
+
+    @classmethod
+    def load(cls):
+        from submissions.models import WasteStream
+
+        return cls(WasteStream.objects.all())
+
+    def valid_on(self, number, day):
+        for stream in self.by_number.get(number, []):
+            if (stream.valid_from is None or stream.valid_from <= day) and (
+                stream.valid_until is None or stream.valid_until >= day
+            ):
+                return stream
+        return None
+
+
+def parse_stream_numbers(value):
+    """'3; 16,22' or [3, 16] -> [3, 16, 22]; raises ValidationError on anything else."""
+    if isinstance(value, list | tuple):
+        items = [str(v) for v in value]
+    else:
+        items = re.split(r"[;,]", str(value or ""))
+    numbers = []
+    for item in items:
+        item = item.strip().rstrip("°")
+        if not item:
+            continue
+        if not item.isdigit():
+            raise ValidationError(
+                _("“%(value)s” is not a waste stream number."),
+                code="invalid_stream",
+                params={"value": item[:20]},
+            )
+        numbers.append(int(item))
+    return list(dict.fromkeys(numbers))
+
+
+def validate_record(raw, catalogue, today=None):
+    """Validate one record. Returns (cleaned, errors): `errors` maps field name to a list of messages.
+
+    `raw` keys are the model's field names plus `waste_streams` (numbers). Cleaned `waste_streams`
+    holds WasteStream objects valid on the observation date.
+    """
+    today = today or dt.date.today()
+    cleaned, errors = {}, {}
+
+    def fail(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    def text(field, required=False):
+        value = str(raw.get(field) or "").strip()
+        if required and not value:
+            fail(field, _("This field is required."))
+        elif len(value) > MAX_LENGTHS.get(field, 255):
+            fail(field, _("At most %(n)d characters.") % {"n": MAX_LENGTHS.get(field, 255)})
+        cleaned[field] = value
+        return value
+
+    for field in ("observed_on", "customer_informed_on"):
+        try:
+            cleaned[field] = parse_date(raw.get(field))
+        except ValidationError as exc:
+            fail(field, exc.messages[0])
+    observed_on = cleaned.get("observed_on")
+    if observed_on is None and "observed_on" not in errors:
+        fail("observed_on", _("This field is required."))
+    elif observed_on and observed_on > today:
+        fail("observed_on", _("The date of the non-conformity cannot be in the future."))
+    informed = cleaned.get("customer_informed_on")
+    if informed and observed_on and informed < observed_on:
+        fail("customer_informed_on", _("The customer cannot have been informed before the non-conformity."))
+
+    text("producer_name", required=True)
+    number = text("producer_enterprise_number", required=True)
+    if number:
+        try:
+            cleaned["producer_enterprise_number"] = normalise_enterprise_number(number)
+        except ValidationError as exc:
+            fail("producer_enterprise_number", exc.messages[0])
+
+    establishment = text("establishment_number")
+    if establishment:
+        try:
+            cleaned["establishment_number"] = normalise_establishment_number(establishment)
+        except ValidationError as exc:
+            fail("establishment_number", exc.messages[0])
+    for field in ADDRESS_FIELDS:
+        text(field)
+    if cleaned["postcode"]:
+        try:
+            cleaned["postcode"] = normalise_postcode(cleaned["postcode"])
+        except ValidationError as exc:
+            fail("postcode", exc.messages[0])
+    address_given = [f for f in ADDRESS_FIELDS if cleaned[f]]
+    if not establishment and len(address_given) < len(ADDRESS_FIELDS):
+        message = _("Give the establishment unit number or the complete pickup address.")
+        if not address_given:
+            fail("establishment_number", message)
+        for field in ADDRESS_FIELDS:
+            if not cleaned[field]:
+                fail(field, message if address_given else _("Or give the complete pickup address."))
+
+    text("description", required=True)
+    text("container_reference")
+    text("own_reference")
+
+    action = str(raw.get("action") or "").strip()
+    if action not in NonConformity.Action.values:
+        fail("action", _("Choose whether the container was refused, emptied and registered, or post-sorted."))
+    cleaned["action"] = action
+
+    try:
+        numbers = parse_stream_numbers(raw.get("waste_streams"))
+    except ValidationError as exc:
+        fail("waste_streams", exc.messages[0])
+        numbers = None
+    if numbers is not None:
+        if not numbers:
+            fail("waste_streams", _("Choose at least one waste stream."))
+        elif observed_on:
+            streams = []
+            for n in numbers:
+                stream = catalogue.valid_on(n, observed_on)
+                if stream is None:
+                    fail(
+                        "waste_streams",
+                        _("Waste stream %(number)s° does not apply on %(date)s.")
+                        % {"number": n, "date": observed_on.strftime("%d/%m/%Y")},
+                    )
+                else:
+                    streams.append(stream)
+            cleaned["waste_streams"] = streams
+    return cleaned, errors
