@@ -36,7 +36,7 @@ def key(text):
 
 
 def normalise_orgcode(code):
-    """KBO numbers as 10 digits (old 9-digit ones get a leading 0), OVO codes upper case. Never checksummed."""
+    """KBO numbers as 10 digits (a 9-digit one gets a leading 0), OVO codes upper case; never checksummed."""
     code = re.sub(r"[\s.]", "", str(code or "")).upper()
     code = code.removeprefix("BE") if _KBO_RE.match(code.removeprefix("BE")) else code
     return code.zfill(10) if _KBO_RE.match(code) else code

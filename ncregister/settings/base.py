@@ -247,7 +247,7 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "ncregister.views.csrf_failure"
 
-# (right, context) in the ACM/IDM role claim -> portal role (a Django group). Matching ignores case and spaces.
+# (right, context) in the ACM/IDM role claim -> portal role (a Django group); matching ignores case, spaces.
 # The technical spelling is fixed in OVAM's integration file with ACM.
 NCR_ROLE_MAP = {
     ("OVAMGebruiker", "NonConformiteitenIndiener"): "Indieners",
