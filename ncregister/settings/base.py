@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "ncregister.apps.NcregisterConfig",
     "accounts",
     "submissions",
@@ -219,6 +221,10 @@ NCR_SESSION_IDLE_MINUTES = int(config("NCR_SESSION_IDLE_MINUTES", "30"))
 NCR_SESSION_MAX_MINUTES = int(config("NCR_SESSION_MAX_MINUTES", "120"))
 NCR_UPLOAD_MAX_MB = int(config("NCR_UPLOAD_MAX_MB", "20"))
 NCR_UPLOAD_MAX_ROWS = int(config("NCR_UPLOAD_MAX_ROWS", "100000"))
+# Background work (uploads): django-tasks with its database backend, so the queue lives in the same
+# database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py db_worker`
+# processes or containers can take jobs from it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # OVAM's own organisation code(s): staff rights count only when signed in for one of these.
 NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
 
