@@ -1,5 +1,9 @@
 import psycopg
 import pytest
+import requests
+from django.test import override_settings
+
+from accounts.standin.server import running_standin
 
 
 def pytest_configure(config):
@@ -141,3 +145,43 @@ def no_right(client, organisation_b):
     return sign_in(
         client, vo_id="vo-dirk", organisation=organisation_b, roles=[], given_name="Dirk", family_name="Maes"
     )
+
+
+# --- The portal on a live server, signed in through the real ACM/IDM stand-in ---
+
+
+@pytest.fixture(scope="session")
+def standin(live_server):
+    """The local ACM/IDM stand-in, in test mode, with the live server registered as client."""
+    urls = {live_server.url, live_server.url.replace("localhost", "127.0.0.1")}
+    with running_standin(
+        redirect_uris=[f"{url}/oidc/callback/" for url in urls],
+        post_logout_redirect_uris=[f"{url}/" for url in urls],
+        test_mode=True,
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def _portal_uses_standin(standin):
+    issuer = standin.issuer
+    override = override_settings(
+        ACMIDM_ISSUER=issuer,
+        OIDC_OP_AUTHORIZATION_ENDPOINT=f"{issuer}/v1/auth",
+        OIDC_OP_TOKEN_ENDPOINT=f"{issuer}/v1/token",
+        OIDC_OP_JWKS_ENDPOINT=f"{issuer}/v1/keys",
+        OIDC_OP_USER_ENDPOINT=f"{issuer}/v1/userinfo",
+        OIDC_OP_LOGOUT_ENDPOINT=f"{issuer}/v1/logout",
+        OIDC_RP_CLIENT_ID=standin.client_id,
+        OIDC_RP_CLIENT_SECRET=standin.client_secret,
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture
+def portal(django_db_serialized_rollback, transactional_db, live_server, standin, _portal_uses_standin):
+    """The portal's base URL. The database is restored after each test, reference data included."""
+    yield live_server.url
+    requests.post(f"{standin.base_url}/op/test/reset", timeout=5)

@@ -1,0 +1,77 @@
+import base64
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def query_of(response):
+    return parse_qs(urlsplit(response["Location"]).query)
+
+
+def test_the_authorization_request_carries_pkce_state_nonce_and_scopes(client):
+    response = client.get("/oidc/authenticate/")
+    assert response["Location"].startswith(settings.OIDC_OP_AUTHORIZATION_ENDPOINT + "?")
+    query = query_of(response)
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["scope"] == [settings.OIDC_RP_SCOPES]
+    assert query["state"] and query["nonce"]
+    assert "acr_values" not in query
+
+
+@override_settings(ACMIDM_ACR_VALUES="urn:be:vlaanderen:authmech:eid")
+def test_acr_values_are_passed_when_set(client):
+    assert query_of(client.get("/oidc/authenticate/"))["acr_values"] == ["urn:be:vlaanderen:authmech:eid"]
+
+
+def test_switching_organisation_logs_out_and_asks_for_another_identity(client, submitter_a):
+    response = client.post("/wissel-organisatie/")
+    assert response["Location"] == "/oidc/authenticate/?wissel=1"
+    assert "_auth_user_id" not in client.session
+    hint = query_of(client.get(response["Location"]))["login_hint"][0]
+    assert json.loads(base64.b64decode(hint)) == {"switch_id": True}
+
+
+def test_switching_needs_a_post(client, submitter_a):
+    assert client.get("/wissel-organisatie/").status_code == 405
+
+
+def test_logout_ends_the_session_and_goes_to_the_provider(client, submitter_a):
+    response = client.post("/oidc/logout/")
+    location = urlsplit(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == settings.OIDC_OP_LOGOUT_ENDPOINT
+    assert parse_qs(location.query) == {
+        "client_id": [settings.OIDC_RP_CLIENT_ID],
+        "post_logout_redirect_uri": ["http://testserver/"],
+    }
+    assert client.get("/register/").status_code == 302
+
+
+def test_the_admin_login_sends_people_to_acmidm(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response["Location"] == "/oidc/authenticate/?next=%2Fadmin%2F"
+
+
+@override_settings(NCR_ALLOW_PASSWORD_LOGIN=False, AUTHENTICATION_BACKENDS=["accounts.oidc.ACMIDMBackend"])
+def test_password_login_is_off_without_the_break_glass_setting(client, django_user_model):
+    django_user_model.objects.create_superuser("root", password="a-very-long-password-1")
+    assert client.get("/admin/login/?wachtwoord=1")["Location"].startswith("/oidc/authenticate/")
+    client.post("/admin/login/", {"username": "root", "password": "a-very-long-password-1"})
+    assert "_auth_user_id" not in client.session
+
+
+def test_break_glass_password_login_is_for_superusers_only(client, django_user_model):
+    django_user_model.objects.create_user("staff", password="a-very-long-password-1", is_staff=True)
+    client.post("/admin/login/", {"username": "staff", "password": "a-very-long-password-1"})
+    assert "_auth_user_id" not in client.session
+    django_user_model.objects.create_superuser("root", password="a-very-long-password-1")
+    client.post("/admin/login/", {"username": "root", "password": "a-very-long-password-1"})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_standin_is_not_installed_in_the_portal():
+    assert not any(app.startswith(("accounts.standin", "oidc_provider")) for app in settings.INSTALLED_APPS)
