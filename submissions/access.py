@@ -1,0 +1,23 @@
+"""Which records a request may see: always the session's organisation, never a form or URL value.
+
+Every submitter view and export goes through these helpers, so another organisation's record,
+photo or export simply does not exist for the request (404).
+"""
+
+from submissions.models import NonConformity, Photo
+
+
+def for_organisation(request):
+    """The non-conformities of the session's organisation (none without one)."""
+    organisation = request.organisation
+    if organisation is None:
+        return NonConformity.objects.none()
+    return NonConformity.objects.filter(organisation_id=organisation.pk)
+
+
+def photos_for_organisation(request):
+    """The photos of the session's organisation's records."""
+    organisation = request.organisation
+    if organisation is None:
+        return Photo.objects.none()
+    return Photo.objects.filter(non_conformity__organisation_id=organisation.pk)

@@ -1,0 +1,17 @@
+from django import template
+
+from submissions.identifiers import format_enterprise_number, format_establishment_number
+
+register = template.Library()
+
+
+@register.filter
+def kbo(value):
+    """0405546706 -> 0405.546.706"""
+    return format_enterprise_number(value)
+
+
+@register.filter
+def establishment(value):
+    """2147812701 -> 2.147.812.701"""
+    return format_establishment_number(value)

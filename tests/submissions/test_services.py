@@ -1,0 +1,122 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from submissions import services, workflow
+from submissions.deadlines import BRUSSELS
+from submissions.models import NonConformity, WasteStream
+from submissions.photos import prepare_photo
+from tests.submissions.conftest import VALID_DATA, image_bytes
+
+
+def received(day, hour=10):
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=BRUSSELS)
+
+
+def test_create_writes_one_history_row_with_the_author(make_record, organisation_a):
+    record = make_record(organisation_a)
+    rows = list(record.history.all())
+    assert len(rows) == 1
+    assert rows[0].history_type == "+"
+    assert rows[0].history_user.username == "maker"
+
+
+def test_a_record_received_the_next_working_day_is_on_time(make_record, organisation_a):
+    record = make_record(
+        organisation_a, observed_on=dt.date(2026, 11, 6), received_at=received(dt.date(2026, 11, 9))
+    )
+    assert record.is_late is False
+
+
+def test_a_record_received_after_the_weekend_and_holiday_is_late(make_record, organisation_a):
+    # Tuesday 10 November: Wednesday 11 is a holiday, so Thursday 12 is still on time, Friday 13 late.
+    on_time = make_record(
+        organisation_a, observed_on=dt.date(2026, 11, 10), received_at=received(dt.date(2026, 11, 12), 23)
+    )
+    late = make_record(
+        organisation_a, observed_on=dt.date(2026, 11, 10), received_at=received(dt.date(2026, 11, 13), 0)
+    )
+    assert on_time.is_late is False
+    assert late.is_late is True
+
+
+def test_correcting_the_date_recomputes_the_late_flag_and_history_shows_it(
+    make_record, organisation_a, django_user_model
+):
+    record = make_record(
+        organisation_a, observed_on=dt.date(2026, 11, 2), received_at=received(dt.date(2026, 11, 3))
+    )
+    assert record.is_late is False
+    corrected = services.correct_non_conformity(
+        record,
+        user=record.submitted_by,
+        data={**VALID_DATA, "observed_on": dt.date(2026, 10, 26)},
+        waste_streams=WasteStream.objects.filter(number=16),
+        expected_version=record.version,
+    )
+    assert corrected.is_late is True
+    assert corrected.version == 2
+    newest, oldest = list(corrected.history.order_by("-history_id"))[:2]
+    changed = newest.diff_against(oldest).changed_fields
+    assert {"observed_on", "deadline", "is_late"} <= set(changed)
+    assert newest.history_change_reason == "correction"
+
+
+def test_a_correction_with_an_old_version_is_refused(make_record, organisation_a):
+    record = make_record(organisation_a)
+    services.update_review(
+        record, user=record.submitted_by, expected_version=1, assigned_reviewer=None, internal_note="x"
+    )
+    with pytest.raises(services.StaleRecord):
+        services.correct_non_conformity(
+            record, user=record.submitted_by, data=VALID_DATA, waste_streams=[], expected_version=1
+        )
+
+
+def test_a_record_under_review_can_no_longer_be_corrected(make_record, organisation_a):
+    record = make_record(organisation_a)
+    services.transition(record, workflow.UNDER_REVIEW, user=record.submitted_by)
+    with pytest.raises(workflow.IllegalTransition):
+        services.correct_non_conformity(
+            record, user=record.submitted_by, data=VALID_DATA, waste_streams=[], expected_version=None
+        )
+
+
+def test_withdrawal_needs_a_reason_and_keeps_the_record(make_record, organisation_a):
+    record = make_record(organisation_a)
+    with pytest.raises(ValidationError):
+        services.withdraw(record, user=record.submitted_by, reason="  ", expected_version=1)
+    withdrawn = services.withdraw(
+        record, user=record.submitted_by, reason="Dubbel ingevoerd", expected_version=1
+    )
+    assert NonConformity.objects.get(pk=record.pk).status == workflow.WITHDRAWN
+    assert withdrawn.withdrawal_reason == "Dubbel ingevoerd"
+    with pytest.raises(workflow.IllegalTransition):
+        services.withdraw(withdrawn, user=record.submitted_by, reason="nogmaals", expected_version=None)
+
+
+def test_only_ovam_moves_a_record_under_review(make_record, organisation_a):
+    record = make_record(organisation_a)
+    with pytest.raises(workflow.IllegalTransition):
+        services.transition(record, workflow.CLOSED, user=record.submitted_by)
+
+
+def test_a_duplicate_own_reference_is_a_field_error(make_record, organisation_a):
+    make_record(organisation_a, own_reference="R-7")
+    with pytest.raises(services.DuplicateOwnReference) as caught:
+        make_record(organisation_a, own_reference="R-7")
+    assert "own_reference" in caught.value.message_dict
+    assert services.own_reference_taken(organisation_a, "R-7")
+    assert not services.own_reference_taken(organisation_a, "")
+
+
+def test_photos_are_stored_with_the_record_up_to_five(make_record, organisation_a, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = make_record(organisation_a)
+    photos = [prepare_photo(SimpleUploadedFile(f"p{i}.png", image_bytes("PNG"))) for i in range(6)]
+    services.add_photos(record, photos[:5])
+    assert record.photos.count() == 5
+    with pytest.raises(ValidationError):
+        services.add_photos(record, photos[5:])
