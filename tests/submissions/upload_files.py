@@ -33,7 +33,7 @@ def valid_row(n=1, **changes):
         "huisnummer": str(n),
         "postcode": "2000",
         "gemeente": "Antwerpen",
-        "omschrijving": "Karton; pmd en \"folie\" in het restafval",
+        "omschrijving": 'Karton; pmd en "folie" in het restafval',
         "afvalstromen": "3;16",
         "actie": "geregistreerd",
         "klant_geinformeerd_op": "03/11/2026",

@@ -1,0 +1,119 @@
+"""The upload's columns: Dutch headers, the record field each fills, and forgiving header matching."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool
+    help: str
+    example: str
+
+
+COLUMNS = [
+    Column(
+        "datum",
+        "observed_on",
+        True,
+        _("Date of the non-conformity: dd/mm/jjjj, dd-mm-jjjj or jjjj-mm-dd."),
+        "04/11/2026",
+    ),  # noqa: E501
+    Column(
+        "ondernemingsnummer",
+        "producer_enterprise_number",
+        True,
+        _("Enterprise number (KBO) of the waste producer, e.g. 0405.546.706."),
+        "0405.546.706",
+    ),  # noqa: E501
+    Column("naam_producent", "producer_name", True, _("Name of the waste producer."), "Bakkerij Janssens BV"),
+    Column(
+        "vestigingsnummer",
+        "establishment_number",
+        False,
+        _("Establishment unit number, e.g. 2.147.812.701. Without it, give the complete pickup address."),
+        "2.147.812.701",
+    ),  # noqa: E501
+    Column("straat", "street", False, _("Pickup address: street."), "Kerkstraat"),
+    Column("huisnummer", "house_number", False, _("Pickup address: house number."), "12"),
+    Column("postcode", "postcode", False, _("Pickup address: postcode (4 digits)."), "2000"),
+    Column("gemeente", "municipality", False, _("Pickup address: municipality."), "Antwerpen"),
+    Column(
+        "omschrijving",
+        "description",
+        True,
+        _("What was found, naming at least the waste that must be sorted."),
+        "Karton en pmd tussen het restafval",
+    ),  # noqa: E501
+    Column(
+        "afvalstromen",
+        "waste_streams",
+        True,
+        _("Numbers of the waste streams (VLAREMA art. 4.3.2), separated by ; or ,."),
+        "3;16",
+    ),  # noqa: E501
+    Column("actie", "action", True, _("geweigerd, geregistreerd or nagesorteerd."), "geregistreerd"),
+    Column(
+        "klant_geinformeerd_op",
+        "customer_informed_on",
+        False,
+        _("Date the customer was informed."),
+        "05/11/2026",
+    ),  # noqa: E501
+    Column("containernummer", "container_reference", False, _("Container reference."), "C-1234"),
+    Column(
+        "eigen_referentie",
+        "own_reference",
+        False,
+        _("Your own reference; unique within your organisation."),
+        "NC-2026-0001",
+    ),  # noqa: E501
+]
+BY_FIELD = {c.field: c for c in COLUMNS}
+
+# The Dutch words for the three actions, as collectors write them.
+ACTIONS = {"geweigerd": "refused", "geregistreerd": "registered", "nagesorteerd": "post_sorted"}
+
+
+def normalise_header(text):
+    """'Klant geïnformeerd op' -> 'klantgeinformeerdop': case, spaces, accents and punctuation ignored."""
+    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+_BY_KEY = {normalise_header(c.header): c for c in COLUMNS}
+
+
+def normalise_action(value):
+    return ACTIONS.get(normalise_header(value))
+
+
+def match_headers(cells):
+    """Map the header row onto our columns.
+
+    Returns (positions, problems): `positions` lists (index, Column) for each recognised header;
+    `problems` lists (header, message) for unknown, repeated and missing columns.
+    """
+    positions, problems, seen = [], [], set()
+    for index, cell in enumerate(cells):
+        label = str(cell if cell is not None else "").strip()
+        if not label:
+            continue
+        column = _BY_KEY.get(normalise_header(label))
+        if column is None:
+            problems.append((label[:100], _("Unknown column. Use the headers of the template.")))
+        elif column.field in seen:
+            problems.append((label[:100], _("This column appears more than once.")))
+        else:
+            seen.add(column.field)
+            positions.append((index, column))
+    for column in COLUMNS:
+        if column.required and column.field not in seen:
+            problems.append((column.header, _("This column is missing.")))
+    return positions, problems

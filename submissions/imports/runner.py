@@ -1,0 +1,256 @@
+"""The whole import of one upload, as the worker runs it: read, check every row, store all or nothing.
+
+One streaming pass inside one transaction: valid rows are written in batches while the file is read;
+as soon as one row is wrong, writing stops (checking goes on, to report every error) and at the end
+the transaction is rolled back. Memory stays flat whatever the file's size.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from submissions import services
+from submissions.deadlines import load_holidays
+from submissions.imports.columns import match_headers
+from submissions.imports.readers import FileRefused, open_table
+from submissions.imports.rows import RowChecker, error
+from submissions.models import NonConformity, Upload
+from submissions.validation import StreamCatalogue
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+MAX_ERRORS = 10_000  # kept and shown; the count says how many there were in all
+
+
+class Rejected(Exception):  # noqa: N818 - an outcome, raised to roll the transaction back
+    pass
+
+
+def accepted_duplicate(upload):
+    """An earlier accepted upload of the same organisation with exactly the same file, if any."""
+    return (
+        Upload.objects.filter(
+            organisation_id=upload.organisation_id, sha256=upload.sha256, status=Upload.Status.ACCEPTED
+        )
+        .exclude(pk=upload.pk)
+        .order_by("received_at")
+        .first()
+    )
+
+
+def duplicate_message(previous):
+    when = timezone.localtime(previous.received_at).strftime("%d/%m/%Y %H:%M")
+    return _("This exact file was already uploaded and accepted on %(when)s (upload %(id)s).") % {
+        "when": when,
+        "id": previous.pk,
+    }
+
+
+class Progress:
+    """Writes rows_done on a connection of its own, so the status page sees it during the transaction.
+
+    Only on PostgreSQL: SQLite (`make run`) would wait for the import's write lock.
+    """
+
+    def __init__(self, upload_id):
+        self.upload_id = upload_id
+        self.connection = None
+        if connection.vendor == "postgresql":
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, rows_done, estimate):
+        if self.connection is None:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+                cursor.execute(
+                    f"UPDATE {Upload._meta.db_table} SET rows_done = %s, row_count = %s WHERE id = %s",  # noqa: S608
+                    [rows_done, estimate, self.upload_id],
+                )
+        except DatabaseError:
+            logger.warning("progress of upload %s not written", self.upload_id)
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
+def _lock_organisation(organisation_id):
+    """Uploads of one organisation run one after the other (duplicate checks stay true)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ncr-upload'), %s)", [organisation_id])
+
+
+class Importer:
+    def __init__(self, upload, table, progress):
+        self.upload = upload
+        self.table = table
+        self.progress = progress
+        self.errors = []
+        self.error_count = 0
+        self.rows = 0
+        self.stored = 0
+        self.references = {}  # own reference -> first row in this file
+        self.batch = []
+        self.today = timezone.localdate()
+        self.catalogue = StreamCatalogue.load()
+        self.holidays = load_holidays(dt.date.min, dt.date.max)
+        self.now = timezone.now()
+
+    def add_error(self, item):
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(item)
+
+    def run(self):
+        rows = self.table.rows
+        first = next(rows, None)
+        if first is None:
+            raise FileRefused(_("The file is empty."))
+        header_row, header = first
+        positions, problems = match_headers(header)
+        if problems:
+            for label, message in problems:
+                self.add_error(error(header_row, label, "", message))
+            raise Rejected
+        checker = RowChecker(positions, len(header), self.catalogue, self.today)
+        max_rows = settings.NCR_UPLOAD_MAX_ROWS
+        for number, cells in rows:
+            cleaned, row_errors = checker.check(number, cells)
+            if cleaned is None and not row_errors:
+                continue  # blank row
+            self.rows += 1
+            if self.rows > max_rows:
+                raise FileRefused(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": f"{max_rows:,}".replace(",", ".")}
+                )
+            for item in row_errors:
+                self.add_error(item)
+            if cleaned is not None:
+                reference = cleaned["own_reference"]
+                if reference and reference in self.references:
+                    self.add_error(
+                        error(
+                            number,
+                            "eigen_referentie",
+                            reference,
+                            _("This own reference was already used in row %(row)d of this file.")
+                            % {"row": self.references[reference]},
+                        )
+                    )
+                    cleaned = None
+                elif reference:
+                    self.references[reference] = number
+            if cleaned is not None:
+                self.batch.append((number, cleaned))
+            if len(self.batch) >= BATCH_SIZE:
+                self.flush()
+            if self.rows % BATCH_SIZE == 0:
+                self.progress(self.rows, self.table.estimated_rows(self.rows))
+        self.flush()
+        if self.rows == 0:
+            raise FileRefused(_("The file has a header row but no records."))
+        if self.error_count:
+            raise Rejected
+
+    def flush(self):
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        references = [cleaned["own_reference"] for _number, cleaned in batch if cleaned["own_reference"]]
+        taken = set()
+        if references:
+            taken = set(
+                NonConformity.objects.filter(
+                    organisation_id=self.upload.organisation_id, own_reference__in=references
+                ).values_list("own_reference", flat=True)
+            )
+        valid = []
+        for number, cleaned in batch:
+            if cleaned["own_reference"] in taken:
+                self.add_error(
+                    error(
+                        number,
+                        "eigen_referentie",
+                        cleaned["own_reference"],
+                        _("Your organisation already has a non-conformity with this own reference."),
+                    )
+                )
+            else:
+                valid.append(cleaned)
+        if not self.error_count:  # once anything is wrong, only check: the transaction rolls back anyway
+            self.stored += services.store_upload_rows(
+                self.upload, valid, holidays=self.holidays, now=self.now
+            )
+
+
+def import_upload(upload, progress=None):
+    """Check and store `upload`. Returns the errors: [] when every row was stored (status accepted)."""
+    progress = progress or (lambda done, estimate: None)
+    importer = None
+    try:
+        with upload.file.open("rb") as fileobj:
+            table = open_table(fileobj, upload.file.size)
+            with transaction.atomic():
+                _lock_organisation(upload.organisation_id)
+                previous = accepted_duplicate(upload)
+                if previous is not None:
+                    raise FileRefused(duplicate_message(previous))
+                importer = Importer(upload, table, progress)
+                importer.run()
+                Upload.objects.filter(pk=upload.pk).update(
+                    status=Upload.Status.ACCEPTED,
+                    row_count=importer.rows,
+                    rows_done=importer.rows,
+                    error_count=0,
+                    errors=[],
+                    finished_at=timezone.now(),
+                )
+        return []
+    except Rejected:
+        errors, count = importer.errors, importer.error_count
+    except FileRefused as exc:
+        errors, count = [error(None, "", "", exc.message)], 1
+    rows = importer.rows if importer else 0
+    Upload.objects.filter(pk=upload.pk).update(
+        status=Upload.Status.REJECTED,
+        row_count=rows,
+        rows_done=rows,
+        error_count=count,
+        errors=errors,
+        finished_at=timezone.now(),
+    )
+    return errors
+
+
+def process_upload(upload_id, language=None):
+    """What the worker runs for one upload; an upload already finished is left alone."""
+    claimed = Upload.objects.filter(
+        pk=upload_id, status__in=[Upload.Status.QUEUED, Upload.Status.PROCESSING]
+    ).update(status=Upload.Status.PROCESSING, rows_done=0)
+    if not claimed:
+        return None
+    upload = Upload.objects.get(pk=upload_id)
+    progress = Progress(upload_id)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            errors = import_upload(upload, progress)
+        except Exception:
+            # Never leave the person looking at "processing" forever.
+            logger.exception("upload %s failed", upload_id)
+            message = _("The file could not be processed because of an error on our side. Try again later.")
+            errors = [error(None, "", "", message)]
+            Upload.objects.filter(pk=upload_id).update(
+                status=Upload.Status.REJECTED, error_count=1, errors=errors, finished_at=timezone.now()
+            )
+        finally:
+            progress.close()
+    return Upload.objects.values_list("status", flat=True).get(pk=upload_id)

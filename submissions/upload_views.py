@@ -1,0 +1,119 @@
+"""Upload pages: the form with the column specification and history, templates, progress and result."""
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.access import submitter_required
+from submissions.imports import report
+from submissions.imports.columns import COLUMNS
+from submissions.imports.intake import DuplicateUpload, FileRefused, receive_upload
+from submissions.models import Upload
+
+HISTORY_SIZE = 50
+ERRORS_SHOWN = 1000
+RECORDS_SHOWN = 100
+FINISHED = {Upload.Status.ACCEPTED, Upload.Status.REJECTED}
+
+
+def uploads_for(request):
+    """The uploads of the session's organisation (none without one); every upload view uses this."""
+    if request.organisation is None:
+        return Upload.objects.none()
+    return Upload.objects.filter(organisation_id=request.organisation.pk)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+
+@submitter_required
+def upload_index(request):
+    form = UploadForm()
+    duplicate = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                upload = receive_upload(
+                    organisation=request.organisation,
+                    user=request.user,
+                    uploaded_file=form.cleaned_data["file"],
+                    language=get_language(),
+                )
+            except FileRefused as exc:
+                form.add_error("file", exc.message)
+            except DuplicateUpload as exc:
+                duplicate = exc.previous
+                form.add_error("file", _("You already uploaded this exact file and it was accepted."))
+            else:
+                return redirect("upload_detail", pk=upload.pk)
+    uploads = uploads_for(request).select_related("uploaded_by")[:HISTORY_SIZE]
+    status = 400 if form.errors else 200
+    context = {"form": form, "duplicate": duplicate, "columns": COLUMNS, "uploads": uploads}
+    context.update(max_mb=settings.NCR_UPLOAD_MAX_MB, max_rows=settings.NCR_UPLOAD_MAX_ROWS)
+    return render(request, "submissions/upload_index.html", context, status=status)
+
+
+@require_GET
+@submitter_required
+def upload_template(request, kind):
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    if kind == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(report.template_xlsx(), content_type=content_type)
+    else:
+        response = HttpResponse(report.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sjabloon-non-conformiteiten.{kind}"'
+    return response
+
+
+@require_GET
+@submitter_required
+def upload_detail(request, pk):
+    upload = get_object_or_404(uploads_for(request).select_related("uploaded_by"), pk=pk)
+    records = []
+    if upload.status == Upload.Status.ACCEPTED:
+        records = upload.records.prefetch_related("waste_streams").order_by("id")[:RECORDS_SHOWN]
+    context = {
+        "upload": upload,
+        "finished": upload.status in FINISHED,
+        "errors": upload.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(upload.error_count - ERRORS_SHOWN, 0),
+        "records": records,
+        "records_hidden": max(upload.row_count - RECORDS_SHOWN, 0) if records else 0,
+    }
+    return render(request, "submissions/upload_detail.html", context)
+
+
+@require_GET
+@submitter_required
+def upload_status(request, pk):
+    """Progress for static/js/upload.js."""
+    upload = get_object_or_404(uploads_for(request), pk=pk)
+    percent = 100 if upload.status in FINISHED else 0
+    if upload.status == Upload.Status.PROCESSING and upload.row_count:
+        percent = min(99, int(100 * upload.rows_done / upload.row_count))
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "finished": upload.status in FINISHED,
+            "rows_done": upload.rows_done,
+            "row_count": upload.row_count,
+            "percent": percent,
+        }
+    )
+
+
+@require_GET
+@submitter_required
+def upload_errors(request, pk):
+    upload = get_object_or_404(uploads_for(request), pk=pk)
+    response = HttpResponse(report.error_csv(upload), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fouten-upload-{upload.pk}.csv"'
+    return response
