@@ -4,6 +4,13 @@ from submissions import upload_views, views
 
 urlpatterns = [
     path("register/", views.home, name="register_home"),
+    path("register/nieuw/", views.new, name="register_new"),
+    path("register/export.csv", views.export_csv, name="register_export_csv"),
+    path("register/export.xlsx", views.export_xlsx, name="register_export_xlsx"),
+    path("register/<int:pk>/", views.detail, name="register_detail"),
+    path("register/<int:pk>/corrigeren/", views.correct, name="register_correct"),
+    path("register/<int:pk>/intrekken/", views.withdraw, name="register_withdraw"),
+    path("register/foto/<int:photo_pk>/", views.photo, name="register_photo"),
     path("register/uploads/", upload_views.upload_index, name="upload_index"),
     path("register/uploads/sjabloon.<str:kind>", upload_views.upload_template, name="upload_template"),
     path("register/uploads/<int:pk>/", upload_views.upload_detail, name="upload_detail"),

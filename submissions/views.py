@@ -1,8 +1,287 @@
-from django.shortcuts import render
+"""The register for submitters: list, new, detail, correct, withdraw, export and photos.
 
-from accounts.access import submitter_required
+Every view reads records through submissions.access (the session's organisation only) and writes
+them through submissions.services; rules live in validation.py and services.py, not here.
+"""
+
+import datetime as dt
+import time
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import sign_in_url, submitter_required
+from submissions import exports, services, workflow
+from submissions.access import for_organisation, photos_for_organisation
+from submissions.forms import FilterForm, NonConformityForm, WithdrawForm, initial_from_record, month_start
+from submissions.models import Holiday
+from submissions.photos import photo_response
+from submissions.timeline import public_history
+
+PAGE_SIZE = 25
+PENDING_FORM = "ncr_pending_form"
+PENDING_MAX_AGE = 4 * 3600  # seconds: longer than a session, shorter than a forgotten tab
+
+
+# --- keeping a driver's input when the session ended while filling in --------------------------
+
+
+def keep_input_when_signed_out(view):
+    """A form posted after the session ended is kept in the new (anonymous) session; after signing
+    in again the person lands on the same form with their input (photos must be chosen again)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            data = {
+                key: [value[:5000] for value in request.POST.getlist(key)[:40]]
+                for key in list(request.POST)[:40]
+                if key != "csrfmiddlewaretoken"
+            }
+            request.session[PENDING_FORM] = {"path": request.path, "data": data, "at": time.time()}
+            messages.info(request, _("Sign in again to save the non-conformity: your input is kept."))
+            return redirect(sign_in_url(request))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def pending_input(request):
+    """The input kept for this page, once; None when there is none."""
+    pending = request.session.get(PENDING_FORM)
+    if not pending or pending.get("path") != request.path:
+        return None
+    del request.session[PENDING_FORM]
+    if time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
+        return None
+    data = pending.get("data", {})
+    return {
+        key: values if key == "waste_streams" else (values[0] if values else "")
+        for key, values in data.items()
+        if isinstance(values, list)
+    }
+
+
+# --- pages --------------------------------------------------------------------------------------
 
 
 @submitter_required
+@require_GET
 def home(request):
-    return render(request, "submissions/home.html")
+    """The organisation's non-conformities, newest first, with search, filters and counts."""
+    records = for_organisation(request)
+    filters = FilterForm(request.GET or None)
+    filtered = filters.apply(records).order_by("-observed_on", "-id")
+    counts = records.aggregate(
+        this_month=Count("pk", filter=Q(observed_on__gte=month_start())),
+        late=Count("pk", filter=Q(is_late=True)),
+        refused=Count("pk", filter=Q(action="refused")),
+    )
+    page = Paginator(filtered.prefetch_related("waste_streams"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "submissions/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "counts": counts,
+            "query": query.urlencode(),
+            "xlsx_cap": exports.XLSX_CAP,
+            "xlsx_capped": page.paginator.count > exports.XLSX_CAP,
+        },
+    )
+
+
+def _form_context(request, form, record=None):
+    """What the form page needs beyond the form: suggestions and the holidays for the live deadline."""
+    today = timezone.localdate()
+    producers = (
+        for_organisation(request)
+        .values(
+            "producer_name",
+            "producer_enterprise_number",
+            "establishment_number",
+            "street",
+            "house_number",
+            "postcode",
+            "municipality",
+        )
+        .annotate(last=Max("id"))
+        .order_by("-last")[:100]
+    )
+    holidays = Holiday.objects.filter(
+        date__range=(today - dt.timedelta(days=400), today + dt.timedelta(days=60))
+    ).values_list("date", flat=True)
+    return {
+        "form": form,
+        "record": record,
+        "producers": producers,
+        "holidays": " ".join(day.isoformat() for day in holidays),
+        "received_on": timezone.localtime(form.received_at).date().isoformat(),
+    }
+
+
+@keep_input_when_signed_out
+@submitter_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    organisation = request.organisation
+    if request.method == "POST":
+        form = NonConformityForm(request.POST, request.FILES, organisation=organisation)
+        if form.is_valid():
+            try:
+                record = services.create_non_conformity(
+                    organisation=organisation,
+                    user=request.user,
+                    data=form.record_data,
+                    waste_streams=form.streams,
+                    photos=form.cleaned_data.get("photos") or [],
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("The non-conformity was registered."))
+                return redirect("register_detail", pk=record.pk)
+        elif request.FILES:
+            messages.warning(request, _("Choose the photos again: a browser cannot keep them on an error."))
+    else:
+        initial = {"observed_on": timezone.localdate().isoformat()}
+        kept = pending_input(request)
+        if kept:
+            initial.update(kept)
+            messages.info(request, _("Your input was kept. Check it and save."))
+        elif request.GET.get("van", "").isdigit():
+            # "Another non-conformity": the same producer, the rest fresh.
+            source = for_organisation(request).filter(pk=request.GET["van"]).first()
+            if source:
+                initial.update(initial_from_record(source, producer_only=True))
+        form = NonConformityForm(initial=initial, organisation=organisation)
+    return render(request, "submissions/form.html", _form_context(request, form))
+
+
+@submitter_required
+@require_GET
+def detail(request, pk):
+    record = get_object_or_404(
+        for_organisation(request).select_related("submitted_by").prefetch_related("waste_streams", "photos"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "record": record,
+            "history": public_history(record),
+            "can_correct": record.status == workflow.SUBMITTED,
+            "can_withdraw": workflow.WITHDRAWN in workflow.allowed_targets(record.status, "submitter"),
+        },
+    )
+
+
+@keep_input_when_signed_out
+@submitter_required
+@require_http_methods(["GET", "POST"])
+def correct(request, pk):
+    record = get_object_or_404(for_organisation(request).prefetch_related("waste_streams", "photos"), pk=pk)
+    if record.status != workflow.SUBMITTED:
+        messages.error(
+            request, _("This non-conformity is already being handled by OVAM and can no longer be corrected.")
+        )
+        return redirect("register_detail", pk=record.pk)
+    if request.method == "POST":
+        form = NonConformityForm(
+            request.POST, request.FILES, organisation=request.organisation, record=record
+        )
+        if form.is_valid():
+            try:
+                services.correct_non_conformity(
+                    record,
+                    user=request.user,
+                    data=form.record_data,
+                    waste_streams=form.streams,
+                    expected_version=form.cleaned_data.get("version") or record.version,
+                    photos=form.cleaned_data.get("photos") or [],
+                )
+            except services.StaleRecord:
+                form.add_error(None, services.StaleRecord.message)
+                form.describe_fields()
+            except ValidationError as exc:  # IllegalTransition included: OVAM took it up meanwhile
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("The correction was saved."))
+                return redirect("register_detail", pk=record.pk)
+    else:
+        initial = initial_from_record(record)
+        kept = pending_input(request)
+        if kept:
+            initial.update(kept)
+            messages.info(request, _("Your input was kept. Check it and save."))
+        form = NonConformityForm(initial=initial, organisation=request.organisation, record=record)
+    return render(request, "submissions/form.html", _form_context(request, form, record))
+
+
+@submitter_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    record = get_object_or_404(for_organisation(request), pk=pk)
+    if workflow.WITHDRAWN not in workflow.allowed_targets(record.status, "submitter"):
+        messages.error(request, _("This non-conformity can no longer be withdrawn."))
+        return redirect("register_detail", pk=record.pk)
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw(
+                    record,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.StaleRecord:
+                messages.error(request, services.StaleRecord.message)
+                return redirect("register_detail", pk=record.pk)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("reason" if hasattr(exc, "error_dict") else None, message)
+                form.describe_fields()
+            else:
+                messages.success(request, _("The non-conformity was withdrawn."))
+                return redirect("register_detail", pk=record.pk)
+    else:
+        form = WithdrawForm(initial={"version": record.version})
+    return render(request, "submissions/withdraw.html", {"form": form, "record": record})
+
+
+def _export_records(request):
+    return FilterForm(request.GET or None).apply(for_organisation(request)).order_by("-observed_on", "-id")
+
+
+def _export_name(extension):
+    return f"non-conformiteiten-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@submitter_required
+@require_GET
+def export_csv(request):
+    return exports.csv_response(_export_records(request), _export_name("csv"))
+
+
+@submitter_required
+@require_GET
+def export_xlsx(request):
+    return exports.xlsx_response(_export_records(request), _export_name("xlsx"), cap=exports.XLSX_CAP)
+
+
+@submitter_required
+@require_GET
+def photo(request, photo_pk):
+    return photo_response(get_object_or_404(photos_for_organisation(request), pk=photo_pk))

@@ -1,0 +1,163 @@
+"""The review workflow in the admin: every legal and illegal transition, the bulk actions, the review
+fields and the version check. Every change goes through the services, so each leaves one history row."""
+
+import itertools
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from submissions import services, workflow
+from submissions.models import NonConformity, WasteStream
+from tests.submissions.conftest import VALID_DATA
+
+LIST = reverse("admin:submissions_nonconformity_changelist")
+STATUSES = [status for status, _label in workflow.STATUS_CHOICES]
+STAFF_MOVES = {(workflow.SUBMITTED, workflow.UNDER_REVIEW), (workflow.UNDER_REVIEW, workflow.CLOSED)} | {
+    (workflow.UNDER_REVIEW, workflow.REFERRED)
+}
+
+
+@pytest.fixture
+def record_in(make_record, organisation_a, django_user_model):
+    """record_in(status): a record brought to `status` through the services."""
+    ovam_user = django_user_model.objects.create(username="ovam-setup", vo_id="vo-ovam-setup", is_staff=True)
+
+    def make(status):
+        record = make_record(organisation_a)
+        if status == workflow.WITHDRAWN:
+            return services.withdraw(record, user=record.submitted_by, reason="dubbel", expected_version=1)
+        if status != workflow.SUBMITTED:
+            record = services.transition(record, workflow.UNDER_REVIEW, user=ovam_user)
+        if status in (workflow.CLOSED, workflow.REFERRED):
+            record = services.transition(record, status, user=ovam_user)
+        return record
+
+    return make
+
+
+def post_review(client, record, **changes):
+    data = {
+        "status": record.status,
+        "assigned_reviewer": record.assigned_reviewer_id or "",
+        "internal_note": record.internal_note,
+        "expected_version": record.version,
+        "photos-TOTAL_FORMS": 0,
+        "photos-INITIAL_FORMS": 0,
+        "photos-MIN_NUM_FORMS": 0,
+        "photos-MAX_NUM_FORMS": 0,
+        **changes,
+    }
+    return client.post(reverse("admin:submissions_nonconformity_change", args=[record.pk]), data)
+
+
+@pytest.mark.parametrize(("current", "new"), sorted(STAFF_MOVES))
+def test_a_legal_transition_in_the_admin(client, reviewer, record_in, current, new):
+    record = record_in(current)
+    rows_before = record.history.count()
+    response = post_review(client, record, status=new)
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == new
+    assert record.history.count() == rows_before + 1
+    newest = record.history.first()
+    assert newest.history_user == reviewer
+    assert newest.history_change_reason == f"status:{new}"
+
+
+ILLEGAL = [(a, b) for a, b in itertools.permutations(STATUSES, 2) if (a, b) not in STAFF_MOVES]
+
+
+@pytest.mark.parametrize(("current", "new"), ILLEGAL)
+def test_an_illegal_transition_in_the_admin_changes_nothing(client, reviewer, record_in, current, new):
+    record = record_in(current)
+    rows_before = record.history.count()
+    response = post_review(client, record, status=new)
+    assert response.status_code in (200, 302)  # form error, or a read-only status that ignores the value
+    record.refresh_from_db()
+    assert record.status == current
+    assert record.history.count() == rows_before
+
+
+def test_the_status_field_offers_only_the_legal_next_steps(client, reviewer, record_in):
+    record = record_in(workflow.UNDER_REVIEW)
+    response = client.get(reverse("admin:submissions_nonconformity_change", args=[record.pk]))
+    choices = [value for value, _label in response.context["adminform"].form.fields["status"].choices]
+    assert choices == [workflow.UNDER_REVIEW, workflow.CLOSED, workflow.REFERRED]
+
+
+def _bulk(client, action, records):
+    return client.post(LIST, {"action": action, "_selected_action": [r.pk for r in records]}, follow=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "target", "legal_from"),
+    [
+        ("move_to_under_review", workflow.UNDER_REVIEW, workflow.SUBMITTED),
+        ("move_to_closed", workflow.CLOSED, workflow.UNDER_REVIEW),
+        ("move_to_referred", workflow.REFERRED, workflow.UNDER_REVIEW),
+    ],
+)
+def test_a_bulk_action_moves_the_legal_ones_and_counts_the_refused(
+    client, reviewer, record_in, action, target, legal_from
+):
+    records = {status: record_in(status) for status in STATUSES}
+    response = _bulk(client, action, records.values())
+    messages = [str(m) for m in get_messages(response.wsgi_request)] or [
+        str(m) for m in response.context["messages"]
+    ]
+    assert any(m.startswith("1 ") and "4 " in m for m in messages), messages
+    for status, record in records.items():
+        record.refresh_from_db()
+        assert record.status == (target if status == legal_from else status)
+    assert records[legal_from].history.first().history_user == reviewer
+
+
+def test_review_fields_are_saved_with_one_history_row(client, reviewer, record_in):
+    record = record_in(workflow.SUBMITTED)
+    response = post_review(client, record, assigned_reviewer=reviewer.pk, internal_note="Bel de klant")
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.assigned_reviewer, record.internal_note, record.version) == (reviewer, "Bel de klant", 2)
+    assert record.history.first().history_change_reason == "review"
+
+
+def test_review_fields_and_status_in_one_save(client, reviewer, record_in):
+    record = record_in(workflow.SUBMITTED)
+    post_review(client, record, status=workflow.UNDER_REVIEW, internal_note="opvolgen")
+    record.refresh_from_db()
+    assert (record.status, record.internal_note, record.version) == (workflow.UNDER_REVIEW, "opvolgen", 3)
+
+
+def test_only_staff_can_be_assigned(client, reviewer, record_in):
+    record = record_in(workflow.SUBMITTED)
+    response = post_review(client, record, assigned_reviewer=record.submitted_by.pk)
+    assert response.status_code == 200
+    assert "assigned_reviewer" in response.context["adminform"].form.errors
+    record.refresh_from_db()
+    assert record.assigned_reviewer is None
+
+
+def test_a_save_on_a_record_the_submitter_changed_meanwhile_is_refused(client, reviewer, record_in):
+    record = record_in(workflow.SUBMITTED)
+    loaded_version = record.version
+    services.correct_non_conformity(
+        record,
+        user=record.submitted_by,
+        data={**VALID_DATA, "producer_name": "Bakkerij De Korenaar BV"},
+        waste_streams=WasteStream.objects.filter(number=16, valid_from__isnull=True),
+        expected_version=record.version,
+    )
+    response = post_review(
+        client,
+        record,
+        status=workflow.UNDER_REVIEW,
+        internal_note="mijn notitie",
+        expected_version=loaded_version,
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "door iemand anders gewijzigd" in content or "changed by someone else" in content
+    assert "mijn notitie" in content  # the person's input is still on the page
+    fresh = NonConformity.objects.get(pk=record.pk)
+    assert (fresh.status, fresh.internal_note, fresh.version) == (workflow.SUBMITTED, "", 2)
