@@ -14,6 +14,7 @@ import io
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -118,6 +119,8 @@ def csv_response(queryset, filename, columns=COLUMNS):
 
 
 def _xlsx_value(value):
+    if isinstance(value, Promise):  # lazy translations (status, action labels)
+        value = str(value)
     if isinstance(value, str):
         return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
