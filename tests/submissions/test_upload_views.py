@@ -1,0 +1,162 @@
+"""The upload pages: form, templates, the real worker, progress, result, error report, access."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+from python_calamine import CalamineWorkbook
+
+from submissions.imports import runner
+from submissions.imports.intake import receive_upload
+from submissions.models import NonConformity, Upload
+from tests.submissions.upload_files import csv_bytes, valid_row
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The real worker command, once over the queue (as `manage.py db_worker --batch`).
+
+    Inside the test's transaction the worker must not drop the connection between tasks; the browser
+    test runs it as a separate process instead.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0
+        )
+
+    return run
+
+
+def post_file(client, content, name="lijst.csv"):
+    return client.post(reverse("upload_index"), {"file": SimpleUploadedFile(name, content)})
+
+
+@pytest.fixture
+def files(media):
+    return media
+
+
+def test_the_page_shows_the_columns_and_the_templates(client, submitter_a):
+    response = client.get(reverse("upload_index"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for header in ("datum", "ondernemingsnummer", "afvalstromen", "eigen_referentie"):
+        assert f"<code>{header}</code>" in body
+    assert (
+        reverse("upload_template", args=["csv"]) in body and reverse("upload_template", args=["xlsx"]) in body
+    )
+
+
+def test_the_csv_template_is_accepted_as_it_is(client, run_worker, submitter_a, files):
+    template = client.get(reverse("upload_template", args=["csv"]))
+    assert template["Content-Type"].startswith("text/csv")
+    assert template.content.startswith(b"\xef\xbb\xbfdatum;ondernemingsnummer;")
+    response = post_file(client, template.content, "sjabloon.csv")
+    assert response.status_code == 302
+    run_worker()
+    assert Upload.objects.get().status == "accepted"
+    assert NonConformity.objects.get().own_reference == "NC-2026-0001"
+
+
+def test_the_xlsx_template_has_a_header_row_a_date_cell_and_is_accepted(
+    client, run_worker, submitter_a, files
+):
+    template = client.get(reverse("upload_template", args=["xlsx"]))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(template.content)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "datum" and rows[1][0].isoformat() == "2026-11-04"
+    post_file(client, template.content, "sjabloon.xlsx")
+    run_worker()
+    assert Upload.objects.get().status == "accepted"
+
+
+def test_a_posted_file_waits_for_the_worker_then_shows_the_records(client, run_worker, submitter_a, files):
+    response = post_file(client, csv_bytes([valid_row(1), valid_row(2)]))
+    upload = Upload.objects.get()
+    assert response["Location"] == reverse("upload_detail", args=[upload.pk])
+    assert upload.status == "queued" and NonConformity.objects.count() == 0
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    waiting = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in waiting and "js/upload.js" in waiting
+    assert client.get(reverse("upload_status", args=[upload.pk])).json()["finished"] is False
+
+    run_worker()
+
+    status = client.get(reverse("upload_status", args=[upload.pk])).json()
+    assert status == {"status": "accepted", "finished": True, "rows_done": 2, "row_count": 2, "percent": 100}
+    page = client.get(response["Location"]).content.decode()
+    assert "Opgeslagen non-conformiteiten: 2." in page and "REF-1" in page and "REF-2" in page
+    assert 'http-equiv="refresh"' not in page
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_errors_are_listed_and_downloadable_with_neutralised_cells(client, run_worker, submitter_a, files):
+    post_file(client, csv_bytes([valid_row(1, naam_producent="", ondernemingsnummer="=cmd|' /C calc'!A0")]))
+    run_worker()
+    upload = Upload.objects.get()
+    page = client.get(reverse("upload_detail", args=[upload.pk])).content.decode()
+    assert "Er werd niets opgeslagen." in page and "Dit veld is verplicht." in page
+    report = client.get(reverse("upload_errors", args=[upload.pk]))
+    assert report["Content-Disposition"] == f'attachment; filename="fouten-upload-{upload.pk}.csv"'
+    lines = report.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Rij;Kolom;Waarde;Melding"
+    assert lines[1].startswith("2;naam_producent;;")
+    assert lines[2].startswith("2;ondernemingsnummer;'=cmd|' /C calc'!A0;")
+    assert NonConformity.objects.count() == 0
+
+
+def test_a_refused_file_gets_a_message_on_the_form_and_nothing_is_queued(client, submitter_a, files):
+    response = post_file(client, b"%PDF-1.4 binary", "lijst.csv")
+    assert response.status_code == 400
+    assert "Dit is geen CSV- of XLSX-bestand." in response.content.decode()
+    assert Upload.objects.count() == 0 and DBTaskResult.objects.count() == 0
+
+
+def test_an_accepted_file_uploaded_again_links_to_the_first_upload(client, run_worker, submitter_a, files):
+    content = csv_bytes([valid_row(1)])
+    post_file(client, content)
+    run_worker()
+    first = Upload.objects.get()
+    response = post_file(client, content)
+    assert response.status_code == 400
+    assert reverse("upload_detail", args=[first.pk]) in response.content.decode()
+    assert Upload.objects.count() == 1
+
+
+def test_the_history_shows_only_the_own_organisation(client, submitter_a, organisation_b, files):
+    other = Upload.objects.create(
+        organisation=organisation_b, uploaded_by=submitter_a, file_name="van-b.csv", sha256="0" * 64
+    )
+    post_file(client, csv_bytes([valid_row(1)]), "van-a.csv")
+    body = client.get(reverse("upload_index")).content.decode()
+    assert "van-a.csv" in body and "van-b.csv" not in body
+    for name in ("upload_detail", "upload_status", "upload_errors"):
+        assert client.get(reverse(name, args=[other.pk])).status_code == 404
+
+
+def test_the_status_shows_progress_while_processing(client, submitter_a, organisation_a, files):
+    upload = receive_upload(
+        organisation=organisation_a,
+        user=submitter_a,
+        uploaded_file=SimpleUploadedFile("a.csv", csv_bytes([valid_row(1)])),
+    )
+    Upload.objects.filter(pk=upload.pk).update(status="processing", rows_done=2000, row_count=8000)
+    status = client.get(reverse("upload_status", args=[upload.pk])).json()
+    assert status["percent"] == 25 and status["finished"] is False
+    runner.process_upload(upload.pk)
+    assert client.get(reverse("upload_status", args=[upload.pk])).json()["status"] == "accepted"
+
+
+def test_a_worker_crash_never_leaves_an_upload_processing(client, run_worker, submitter_a, files):
+    post_file(client, csv_bytes([valid_row(1)]))
+    upload = Upload.objects.get()
+    upload.file.delete(save=False)  # the file vanished from storage
+    run_worker()
+    upload.refresh_from_db()
+    assert upload.status == "rejected" and "fout aan onze kant" in upload.errors[0]["message"]
