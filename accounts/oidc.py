@@ -179,7 +179,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if request.GET.get("error"):
             super().get(request)
             return render(request, "accounts/signin_failed.html", {"cancelled": True}, status=200)
-        if "code" in request.GET and state and state not in request.session.get("oidc_states", {}):
+        if "code" not in request.GET or not state:
+            return render(
+                request, "accounts/signin_failed.html", status=403
+            )  # nothing to verify; stay as you are
+        if state not in request.session.get("oidc_states", {}):
             # Back button, a restored tab or a replayed callback: the flow is gone, start a new one.
             return render(request, "accounts/signin_expired.html", status=200)
         try:

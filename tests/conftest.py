@@ -1,6 +1,9 @@
+import copy
+
 import psycopg
 import pytest
 import requests
+from django.conf import settings
 from django.test import override_settings
 
 from accounts.standin.server import running_standin
@@ -165,7 +168,10 @@ def standin(live_server):
 @pytest.fixture(scope="session")
 def _portal_uses_standin(standin):
     issuer = standin.issuer
+    csp = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    csp["DIRECTIVES"]["form-action"] = ["'self'", standin.base_url]
     override = override_settings(
+        CONTENT_SECURITY_POLICY=csp,
         ACMIDM_ISSUER=issuer,
         OIDC_OP_AUTHORIZATION_ENDPOINT=f"{issuer}/v1/auth",
         OIDC_OP_TOKEN_ENDPOINT=f"{issuer}/v1/token",

@@ -151,7 +151,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        # Chrome applies form-action to redirects too: logout and switching post here, then go to ACM/IDM.
+        "form-action": ["'self'"],  # plus the ACM/IDM origin, set below
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],
@@ -187,6 +188,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- ACM/IDM (OpenID Connect) -------------------------------------------------
 ACMIDM_ISSUER = config("ACMIDM_ISSUER").rstrip("/")
+ACMIDM_ORIGIN = "/".join(ACMIDM_ISSUER.split("/")[:3])
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = ["'self'", ACMIDM_ORIGIN]
 OIDC_OP_AUTHORIZATION_ENDPOINT = f"{ACMIDM_ISSUER}/v1/auth"
 OIDC_OP_TOKEN_ENDPOINT = f"{ACMIDM_ISSUER}/v1/token"
 OIDC_OP_JWKS_ENDPOINT = f"{ACMIDM_ISSUER}/v1/keys"
