@@ -32,12 +32,12 @@ def main():
             env={k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"},
         ),
         subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env),
+        # The background worker that checks and stores uploaded files (django-tasks, database queue).
+        subprocess.Popen([sys.executable, "manage.py", "db_worker"], env=env),
     ]
-    worker = os.environ.get("NCR_DEV_WORKER_COMMAND")
-    if worker:
-        processes.append(subprocess.Popen([sys.executable, "manage.py", *worker.split()], env=env))
     print(
-        f"\n  Portal:            {portal}/\n  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op\n",
+        f"\n  Portal:            {portal}/\n  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op\n"
+        "  Upload worker:     manage.py db_worker\n",
         flush=True,
     )
     try:
