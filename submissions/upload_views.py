@@ -51,7 +51,7 @@ def upload_index(request):
                 duplicate = exc.previous
                 form.add_error("file", _("You already uploaded this exact file and it was accepted."))
             else:
-                return redirect("upload_detail", pk=upload.pk)
+                return redirect("upload_detail", upload_pk=upload.pk)
     uploads = uploads_for(request).select_related("uploaded_by")[:HISTORY_SIZE]
     status = 400 if form.errors else 200
     context = {"form": form, "duplicate": duplicate, "columns": COLUMNS, "uploads": uploads}
@@ -75,8 +75,8 @@ def upload_template(request, kind):
 
 @require_GET
 @submitter_required
-def upload_detail(request, pk):
-    upload = get_object_or_404(uploads_for(request).select_related("uploaded_by"), pk=pk)
+def upload_detail(request, upload_pk):
+    upload = get_object_or_404(uploads_for(request).select_related("uploaded_by"), pk=upload_pk)
     records = []
     if upload.status == Upload.Status.ACCEPTED:
         records = upload.records.prefetch_related("waste_streams").order_by("id")[:RECORDS_SHOWN]
@@ -93,9 +93,9 @@ def upload_detail(request, pk):
 
 @require_GET
 @submitter_required
-def upload_status(request, pk):
+def upload_status(request, upload_pk):
     """Progress for static/js/upload.js."""
-    upload = get_object_or_404(uploads_for(request), pk=pk)
+    upload = get_object_or_404(uploads_for(request), pk=upload_pk)
     percent = 100 if upload.status in FINISHED else 0
     if upload.status == Upload.Status.PROCESSING and upload.row_count:
         percent = min(99, int(100 * upload.rows_done / upload.row_count))
@@ -112,8 +112,8 @@ def upload_status(request, pk):
 
 @require_GET
 @submitter_required
-def upload_errors(request, pk):
-    upload = get_object_or_404(uploads_for(request), pk=pk)
+def upload_errors(request, upload_pk):
+    upload = get_object_or_404(uploads_for(request), pk=upload_pk)
     response = HttpResponse(report.error_csv(upload), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="fouten-upload-{upload.pk}.csv"'
     return response

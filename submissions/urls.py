@@ -13,7 +13,7 @@ urlpatterns = [
     path("register/foto/<int:photo_pk>/", views.photo, name="register_photo"),
     path("register/uploads/", upload_views.upload_index, name="upload_index"),
     path("register/uploads/sjabloon.<str:kind>", upload_views.upload_template, name="upload_template"),
-    path("register/uploads/<int:pk>/", upload_views.upload_detail, name="upload_detail"),
-    path("register/uploads/<int:pk>/status/", upload_views.upload_status, name="upload_status"),
-    path("register/uploads/<int:pk>/fouten.csv", upload_views.upload_errors, name="upload_errors"),
+    path("register/uploads/<int:upload_pk>/", upload_views.upload_detail, name="upload_detail"),
+    path("register/uploads/<int:upload_pk>/status/", upload_views.upload_status, name="upload_status"),
+    path("register/uploads/<int:upload_pk>/fouten.csv", upload_views.upload_errors, name="upload_errors"),
 ]
