@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from submissions import services
-from submissions.models import Photo, WasteStream
+from submissions.models import NonConformity, Photo, Upload, WasteStream
 from tests.conftest import sign_in
 
 PERSONAS = ["anonymous", "no_right", "other_org", "submitter_a", "submitter_b", "reviewer", "manager"]
@@ -65,6 +66,11 @@ EXPECTATIONS = {
     "register_correct": OWN_RECORD,
     "register_withdraw": OWN_RECORD,
     "register_photo": OWN_RECORD,
+    "upload_index": SUBMITTER_PAGE,
+    "upload_template": SUBMITTER_PAGE,
+    "upload_detail": OWN_RECORD,
+    "upload_status": OWN_RECORD,
+    "upload_errors": OWN_RECORD,
 }
 
 # A valid 1x1 PNG for the sample photo.
@@ -77,6 +83,8 @@ PNG_1PX = bytes.fromhex(
 SAMPLE_KWARGS = {
     "pk": lambda objects: objects["record"].pk,
     "photo_pk": lambda objects: objects["photo"].pk,
+    "upload_pk": lambda objects: objects["upload"].pk,
+    "kind": lambda objects: "csv",
 }
 
 
@@ -117,7 +125,10 @@ def objects(organisation_a, django_user_model, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     photo = Photo(non_conformity=record, content_type="image/png")
     photo.image.save("photo.png", ContentFile(PNG_1PX), save=True)
-    return {"record": record, "photo": photo}
+    upload = Upload.objects.create(
+        organisation=organisation_a, uploaded_by=author, file_name="lijst.csv", sha256="0" * 64
+    )
+    return {"record": record, "photo": photo, "upload": upload}
 
 
 @pytest.fixture
@@ -168,13 +179,16 @@ def test_admin_urls_are_for_ovam_staff_only(clients, objects):
     for name, pattern in walk(get_resolver().url_patterns):
         if not name.startswith("admin:"):
             continue
-        kwargs = {}
-        for key in pattern.pattern.converters:
-            kwargs[key] = {"app_label": "submissions", "object_id": str(objects["record"].pk)}.get(key, "1")
-        try:
-            url = reverse(name, kwargs=kwargs)
-        except Exception:  # a converter our sample value does not fit; covered by the admin's own tests
-            continue
+        samples = {
+            "app_label": "submissions",
+            "object_id": str(objects["record"].pk),
+            "content_type_id": ContentType.objects.get_for_model(NonConformity).pk,
+        }
+        # Any other id, named or not: the sample record's.
+        regex = pattern.pattern.regex
+        kwargs = {key: samples.get(key, objects["record"].pk) for key in regex.groupindex}
+        args = [] if kwargs else [objects["record"].pk] * regex.groups
+        url = reverse(name, args=args, kwargs=kwargs)
         for persona in ("anonymous", "no_right", "other_org", "submitter_a", "submitter_b"):
             response = clients[persona].get(url)
             assert response.status_code in (302, 403, 404, 405), (name, persona, response.status_code)
