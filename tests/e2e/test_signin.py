@@ -3,6 +3,8 @@ import re
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from tests.e2e.a11y import assert_accessible
+
 
 def test_a_submitter_signs_in_and_sees_name_and_organisation(page, portal, login):
     login(page, "indiener-a")
@@ -58,6 +60,13 @@ def test_a_person_without_the_right_sees_how_to_get_it(page, portal, login):
     expect(main).to_contain_text("lokale beheerder")
     expect(main).to_contain_text("Gebruikersbeheer van de Vlaamse overheid T&I")
     expect(main).to_contain_text("Transport Gamma BVBA (0566988259)")
+    assert_accessible(page)
+    page.get_by_role("link", name="Hulp voor lokale beheerders").click()
+    expect(page.get_by_role("heading", name="Hulp voor lokale beheerders", level=1)).to_be_visible()
+    expect(page.locator("ol.steps li")).to_have_count(6)
+    expect(page.locator("main")).to_contain_text("Non-conformiteiten indiener")
+    expect(page.locator("main")).not_to_contain_text("MATIS")
+    assert_accessible(page)
     page.goto(f"{portal}/register/")
     expect(page).to_have_url(f"{portal}/geen-toegang/")
 
@@ -80,3 +89,10 @@ def test_an_ovam_reviewer_lands_in_the_admin(page, portal, login):
     login(page, "behandelaar")
     expect(page).to_have_url(f"{portal}/admin/")
     assert get_user_model().objects.get(first_name="Femke").is_staff
+
+
+def test_the_landing_page_invites_to_sign_in(page, portal):
+    page.goto(f"{portal}/")
+    expect(page.get_by_role("heading", name="Centraal non-conformiteitenregister", level=1)).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Aanmelden")).to_be_visible()
+    assert_accessible(page)
