@@ -13,6 +13,7 @@ STANDIN_PORT = os.environ.get("STANDIN_PORT", "8001")
 
 def main():
     portal = f"http://{HOST}:{PORT}"
+    portal_urls = {portal, f"http://localhost:{PORT}", f"http://127.0.0.1:{PORT}"}
     env = {**os.environ, "NCR_ENV": "dev", "ACMIDM_ISSUER": f"http://127.0.0.1:{STANDIN_PORT}/op"}
     processes = [
         subprocess.Popen(
@@ -24,10 +25,8 @@ def main():
                 STANDIN_PORT,
                 "--db",
                 "var/standin.sqlite3",
-                "--redirect-uri",
-                f"{portal}/oidc/callback/",
-                "--post-logout-redirect-uri",
-                f"{portal}/",
+                *[arg for url in sorted(portal_urls) for arg in ("--redirect-uri", f"{url}/oidc/callback/")],
+                *[arg for url in sorted(portal_urls) for arg in ("--post-logout-redirect-uri", f"{url}/")],
             ],
             env={k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"},
         ),
