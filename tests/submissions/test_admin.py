@@ -308,7 +308,12 @@ def test_the_history_shows_site_and_admin_changes(client, reviewer, make_record,
     response = client.get(reverse("admin:submissions_nonconformity_history", args=[record.pk]))
     content = response.content.decode()
     assert response.status_code == 200
-    for text in ("Ingediend", "Verbeterd door de indiener", "Status gewijzigd naar “In behandeling”"):
+    for text in (
+        "Ingediend (Formulier)",
+        "Verbeterd door de indiener",
+        "Status gewijzigd naar",
+        "In behandeling",
+    ):
         assert text in content, text
     assert "Bakkerij De Korenaar BV" in content
     assert "Femke Janssens" in content

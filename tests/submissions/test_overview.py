@@ -1,0 +1,92 @@
+"""The repeat-offender overview: ranking, details per producer, trend, chart, export, access."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from submissions import overview
+
+URL = reverse("admin:submissions_nonconformity_overview")
+GARAGE = {
+    "producer_name": "Garage Vermeulen",
+    "producer_enterprise_number": "0353456320",
+    "establishment_number": "",
+    "street": "Kerkstraat",
+    "house_number": "1",
+    "postcode": "9000",
+    "municipality": "Gent",
+}
+
+
+@pytest.fixture
+def history(make_record, organisation_a, organisation_b):
+    """The bakery: 3 in March 2026 (one refused), 1 in 2025. The garage: 2 in 2026, 4 in 2025."""
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16,), action="refused")
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 9), streams=(16, 3))
+    make_record(organisation_b, observed_on=dt.date(2026, 3, 20), streams=(16, 3))
+    make_record(organisation_a, observed_on=dt.date(2025, 5, 1))
+    for day in (dt.date(2026, 1, 5), dt.date(2026, 6, 5)):
+        make_record(organisation_a, observed_on=day, streams=(2,), **GARAGE)
+    for month in (2, 4, 6, 8):
+        make_record(organisation_a, observed_on=dt.date(2025, month, 1), **GARAGE)
+
+
+def test_producers_are_ranked_with_their_details(history):
+    bakery, garage = overview.ranking(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert (bakery.enterprise_number, bakery.count, bakery.refused) == ("0405546706", 3, 1)
+    assert bakery.name == "Bakkerij De Korenaar"
+    assert bakery.streams[:2] == ["16° pmd-afval", "3° papier- en kartonafval"]
+    assert bakery.collectors == ["Afvalinzameling Alfa NV", "Containerdienst Beta BV"]
+    assert (bakery.previous, bakery.trend) == (1, 2)
+    assert (garage.count, garage.municipality, garage.previous, garage.trend) == (2, "Gent", 4, -2)
+    assert garage.formatted_number == "0353.456.320"
+
+
+def test_the_chart_has_every_month_of_the_period(history):
+    months = overview.monthly_counts(dt.date(2026, 1, 1), dt.date(2026, 7, 1))
+    assert months == [
+        (dt.date(2026, 1, 1), 1),
+        (dt.date(2026, 2, 1), 0),
+        (dt.date(2026, 3, 1), 3),
+        (dt.date(2026, 4, 1), 0),
+        (dt.date(2026, 5, 1), 0),
+        (dt.date(2026, 6, 1), 1),
+    ]
+    bars = overview.chart(months)["bars"]
+    assert bars[2]["height"] > bars[0]["height"] > bars[1]["height"] == 0
+
+
+def test_the_page_links_each_producer_to_the_filtered_list(client, reviewer, history):
+    response = client.get(URL, {"van": "2026-01-01", "tot": "2026-12-31"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Bakkerij De Korenaar" in content and "<svg" in content
+    link = response.context["rows"][1].url
+    listed = client.get(link).context["cl"].result_list
+    assert {r.producer_name for r in listed} == {"Garage Vermeulen"}
+    assert len(listed) == 2
+
+
+def test_bad_dates_get_a_message_and_the_default_period(client, reviewer, history):
+    response = client.get(URL, {"van": "2026-12-31", "tot": "2026-01-01"})
+    assert response.status_code == 200
+    assert "De einddatum ligt vóór de begindatum." in response.content.decode()
+    response = client.get(URL, {"van": "gisteren", "tot": ""})
+    assert response.status_code == 200
+
+
+def test_the_overview_exports_as_csv(client, reviewer, history):
+    response = client.get(
+        reverse("admin:submissions_nonconformity_overview_export"), {"van": "2026-01-01", "tot": "2026-12-31"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:5] == ["0405.546.706", "Bakkerij De Korenaar", "", "3", "1"]
+    assert len(rows) == 3
+
+
+def test_a_submitter_has_no_overview(client, submitter_a, history):
+    response = client.get(URL, follow=True)
+    assert response.status_code == 403
