@@ -144,7 +144,7 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, organisation, record=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -236,6 +236,12 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         self.describe_fields()
 
 
+def expected_version(form):
+    """The version the person loaded; a missing or garbled one never matches (the save is refused)."""
+    value = str(form.cleaned_data.get("version") or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
 def initial_from_record(record, producer_only=False):
     """Form values from a stored record; `producer_only` for "Another non-conformity" (same producer)."""
     producer = {
@@ -272,7 +278,7 @@ class WithdrawForm(AccessibleFormMixin, forms.Form):
         error_messages={"required": _("Give the reason for the withdrawal.")},
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import sign_in_url, submitter_required
 from submissions import exports, services, workflow
 from submissions.access import for_organisation, photos_for_organisation
-from submissions.forms import FilterForm, NonConformityForm, WithdrawForm, initial_from_record, month_start
+from submissions.forms import (
+    FilterForm,
+    NonConformityForm,
+    WithdrawForm,
+    expected_version,
+    initial_from_record,
+    month_start,
+)
 from submissions.models import Holiday
 from submissions.photos import photo_response
 from submissions.timeline import public_history
@@ -208,7 +215,7 @@ def correct(request, pk):
                     user=request.user,
                     data=form.record_data,
                     waste_streams=form.streams,
-                    expected_version=form.cleaned_data.get("version") or record.version,
+                    expected_version=expected_version(form),
                     photos=form.cleaned_data.get("photos") or [],
                 )
             except services.StaleRecord:
@@ -244,7 +251,7 @@ def withdraw(request, pk):
                     record,
                     user=request.user,
                     reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
+                    expected_version=expected_version(form),
                 )
             except services.StaleRecord:
                 messages.error(request, services.StaleRecord.message)

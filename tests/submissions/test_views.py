@@ -282,3 +282,37 @@ def test_withdrawal_needs_a_reason(client, submitter_a, make_record, organisatio
     record.refresh_from_db()
     assert record.status == workflow.WITHDRAWN
     assert record.withdrawal_reason == "Dubbel"
+
+
+def test_garbage_input_gets_dutch_messages_never_a_500(client, submitter_a):
+    garbage = form_data(
+        observed_on="2026-13-45",
+        customer_informed_on="gisteren",
+        producer_enterprise_number="x" * 500,
+        postcode="12a4",
+        waste_streams=["abc", "999"],
+        action="burned",
+        description="d" * 6000,
+        version="drop table",
+        confirm_late="maybe",
+    )
+    response = client.post(reverse("register_new"), garbage)
+    assert response.status_code == 200
+    assert NonConformity.objects.count() == 0
+    html = response.content.decode()
+    for field in (
+        "observed_on",
+        "customer_informed_on",
+        "producer_enterprise_number",
+        "waste_streams",
+        "action",
+    ):
+        assert f'href="#id_{field}"' in html, field
+
+
+def test_a_garbled_version_refuses_the_correction(client, submitter_a, make_record, organisation_a):
+    record = make_record(organisation_a)
+    data = form_data(observed_on="2026-11-02", producer_name="Geknoeid", version="abc", confirm_late="on")
+    html = client.post(reverse("register_correct", args=[record.pk]), data).content.decode()
+    assert "intussen door iemand anders gewijzigd" in html
+    assert NonConformity.objects.get(pk=record.pk).producer_name != "Geknoeid"
