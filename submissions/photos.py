@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -66,7 +66,11 @@ def prepare_photo(uploaded):
 
 def photo_response(photo):
     """Stream a stored photo; the caller has already checked the photo belongs to the organisation."""
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    try:
+        stored = photo.image.open("rb")
+    except OSError as exc:  # the file is gone from storage: say so, never a 500
+        raise Http404 from exc
+    response = FileResponse(stored, content_type=photo.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Disposition"] = "inline"
     return response

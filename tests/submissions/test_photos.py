@@ -84,3 +84,9 @@ def test_at_most_five_photos(client, submitter_a, media):
     assert 'href="#id_photos"' in html
     assert Photo.objects.count() == 0
     assert services.MAX_PHOTOS == 5
+
+
+def test_a_photo_missing_from_storage_answers_404(client, submitter_a, make_record, organisation_a, media):
+    record = make_record(organisation_a)
+    photo = Photo.objects.create(non_conformity=record, image="photos/weg.jpg", content_type="image/jpeg")
+    assert client.get(reverse("register_photo", args=[photo.pk])).status_code == 404
