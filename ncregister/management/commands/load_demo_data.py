@@ -63,7 +63,7 @@ def _producers():
     return [
         (
             name,
-            _mod97(f"0{476123 + 917 * i:07d}"),
+            _mod97(f"04{761230 + 9173 * i:06d}"),
             _mod97(f"2{1478127 + 13 * i:07d}"),
             ADDRESSES[i % len(ADDRESSES)],
         )
