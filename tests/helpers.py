@@ -4,8 +4,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -49,41 +51,52 @@ def free_port():
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    url: str
+    log_path: Path
+
+    def log(self):
+        return self.log_path.read_text()
+
+
 @contextmanager
 def gunicorn(env):
     """Serve the portal with gunicorn, as the container does, on a free local port."""
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ncregister.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {proc.stdout.read()}")
-            try:
-                requests.get(f"{base}/health/", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(f"http://127.0.0.1:{port}", Path(tmp) / "gunicorn.log")
+        with open(server.log_path, "w") as log:  # a file, not a pipe: an unread pipe blocks the server
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "ncregister.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited: {server.log()}")
+                try:
+                    requests.get(f"{server.url}/health/", timeout=2)
+                    break
+                except (requests.ConnectionError, requests.Timeout):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            yield server
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
