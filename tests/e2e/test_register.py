@@ -170,3 +170,36 @@ def test_a_driver_whose_session_expired_gets_the_form_back_after_signing_in(phon
     assert NonConformity.objects.count() == 0
     assert any("/v1/auth" in url for url in seen)
     assert any("/oidc/callback/" in url for url in seen)
+
+
+def test_an_earlier_producer_is_suggested_and_fills_its_numbers(phone_page, portal, login):
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Organisation
+    from submissions import services
+    from submissions.models import WasteStream
+
+    page = phone_page
+    sign_in_on_phone(page, login, "indiener-a")
+    organisation = Organisation.objects.get(code="0405546706")
+    services.create_non_conformity(
+        organisation=organisation,
+        user=get_user_model().objects.get(first_name="An"),
+        data={
+            "observed_on": dt.date(2026, 11, 2),
+            "producer_name": "Slagerij Van Damme",
+            "producer_enterprise_number": "0353456320",
+            "establishment_number": "2147812897",
+            "description": "Karton.",
+            "action": "registered",
+        },
+        waste_streams=WasteStream.objects.filter(number=3),
+    )
+    page.goto(f"{portal}/register/nieuw/")
+    expect(page.locator("#producer-names option[value='Slagerij Van Damme']")).to_have_count(1)
+    page.get_by_label("Naam producent").fill("Slagerij Van Damme")
+    page.get_by_label("Naam producent").dispatch_event("change")
+    expect(page.get_by_label("Ondernemingsnummer")).to_have_value("0353.456.320")
+    expect(page.get_by_label("Vestigingsnummer")).to_have_value("2.147.812.897")
