@@ -25,6 +25,7 @@ run: $(STAMP)
 	NCR_ENV=dev RUN_HOST=$(RUN_HOST) RUN_PORT=$(RUN_PORT) STANDIN_PORT=$(STANDIN_PORT) $(PY) -m ncregister.devserver
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
