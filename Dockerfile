@@ -24,6 +24,9 @@ RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 DJANG
 
 # Uploaded files (NCR_MEDIA_ROOT); a named volume mounted here inherits this owner.
 RUN mkdir -p /app/media && chown ncr /app/media
+# Uploaded files (FileSystemStorage) go to a volume here unless storage is set to S3-compatible.
+RUN mkdir -p /app/media && chown ncr /app/media
+
 USER ncr
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
