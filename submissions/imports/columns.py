@@ -1,5 +1,6 @@
 """The upload's columns: Dutch headers, the record field each fills, and forgiving header matching."""
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ def normalise_header(text):
 _BY_KEY = {normalise_header(c.header): c for c in COLUMNS}
 
 
+@functools.lru_cache(maxsize=256)  # a file repeats the same few words
 def normalise_action(value):
     return ACTIONS.get(normalise_header(value))
 

@@ -17,6 +17,8 @@ MAX_SHOWN_VALUE = 100
 
 def cell_text(value):
     """A cell as text: Excel numbers without '.0', dates as dd/mm/jjjj."""
+    if isinstance(value, str):  # every CSV cell: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

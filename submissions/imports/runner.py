@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -219,6 +219,12 @@ def import_upload(upload, progress=None):
         errors, count = importer.errors, importer.error_count
     except FileRefused as exc:
         errors, count = [error(None, "", "", exc.message)], 1
+    except IntegrityError:
+        # Only a record saved through the form during the import can cause this (own reference race).
+        message = _(
+            "Meanwhile another non-conformity took one of these own references. Upload the file again."
+        )
+        errors, count = [error(None, "eigen_referentie", "", message)], 1
     rows = importer.rows if importer else 0
     Upload.objects.filter(pk=upload.pk).update(
         status=Upload.Status.REJECTED,
