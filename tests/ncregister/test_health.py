@@ -35,7 +35,9 @@ def test_ready_answers_503_when_the_database_is_unreachable():
 def test_prd_logs_one_json_line_per_request_with_the_request_id():
     with gunicorn(clean_env(**PRD_ENV)) as server:
         requests.get(
-            f"{server.url}/", headers={"Host": "ncr.example.be", "X-Request-ID": "trace-42"}, allow_redirects=False
+            f"{server.url}/",
+            headers={"Host": "ncr.example.be", "X-Request-ID": "trace-42"},
+            allow_redirects=False,
         )
         log = server.log()
     [line] = [json.loads(line) for line in log.splitlines() if '"trace-42"' in line]
