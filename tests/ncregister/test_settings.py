@@ -1,8 +1,10 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
-from tests.helpers import PRD_ENV, clean_env, manage, run_python
+from tests.helpers import PRD_ENV, ROOT, clean_env, manage, run_python
 
 DUMP = (
     "import json, django; from django.conf import settings; django.setup();"
@@ -100,3 +102,25 @@ def test_check_refuses_prd_without_https_issuer():
 def test_makemigrations_is_clean():
     result = manage("makemigrations", "--check", "--dry-run", env=clean_env(NCR_ENV="dev"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_suite_stops_with_one_line_when_no_postgresql_answers():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/ncregister/test_deployment.py",
+        ],
+        cwd=ROOT,
+        env=clean_env(DATABASE_URL="postgres://nobody@127.0.0.1:1/none"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "No PostgreSQL answers at 127.0.0.1:1" in result.stdout + result.stderr
+    assert "DATABASE_URL=" in result.stdout + result.stderr
