@@ -77,14 +77,14 @@ class Table:
         return max(self._estimate(rows_done), rows_done)
 
 
-def open_table(fileobj, size):
-    """A Table for an uploaded file (a binary file object that can seek)."""
+def open_table(fileobj, size, path=None):
+    """A Table for an uploaded file (a binary file object that can seek; `path` if it is on disk)."""
     check_size(size)
     fileobj.seek(0)
     kind = sniff(fileobj.read(HEAD_BYTES))
     fileobj.seek(0)
     if kind == "xlsx":
-        return _open_xlsx(fileobj)
+        return _open_xlsx(fileobj, path)
     return _open_csv(fileobj, size)
 
 
@@ -185,12 +185,13 @@ def _check_zip(fileobj):
     fileobj.seek(0)
 
 
-def _open_xlsx(fileobj):
+def _open_xlsx(fileobj, path=None):
     from python_calamine import CalamineError, CalamineWorkbook
 
     _check_zip(fileobj)
     try:
-        workbook = CalamineWorkbook.from_filelike(fileobj)
+        # From disk calamine reads the archive itself instead of a copy of it in memory.
+        workbook = CalamineWorkbook.from_path(str(path)) if path else CalamineWorkbook.from_filelike(fileobj)
         sheet = workbook.get_sheet_by_index(0)  # first sheet; calamine gives cached values, never formulas
         width, height = sheet.width, sheet.height
     except (CalamineError, OSError, ValueError, IndexError) as exc:

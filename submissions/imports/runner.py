@@ -192,13 +192,20 @@ class Importer:
             )
 
 
+def _local_path(field_file):
+    try:
+        return field_file.path
+    except NotImplementedError:  # a storage without local files (e.g. object storage)
+        return None
+
+
 def import_upload(upload, progress=None):
     """Check and store `upload`. Returns the errors: [] when every row was stored (status accepted)."""
     progress = progress or (lambda done, estimate: None)
     importer = None
     try:
         with upload.file.open("rb") as fileobj:
-            table = open_table(fileobj, upload.file.size)
+            table = open_table(fileobj, upload.file.size, _local_path(upload.file))
             with transaction.atomic():
                 _lock_organisation(upload.organisation_id)
                 previous = accepted_duplicate(upload)
