@@ -22,8 +22,6 @@ RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 DJANG
     OIDC_RP_CLIENT_ID=build OIDC_RP_CLIENT_SECRET=build NCR_STAFF_ORGCODES=build \
     python manage.py collectstatic --noinput
 
-# Uploaded files (NCR_MEDIA_ROOT); a named volume mounted here inherits this owner.
-RUN mkdir -p /app/media && chown ncr /app/media
 # Uploaded files (FileSystemStorage) go to a volume here unless storage is set to S3-compatible.
 RUN mkdir -p /app/media && chown ncr /app/media
 
