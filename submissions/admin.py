@@ -31,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import Organisation
 from submissions import exports, overview, services, workflow
 from submissions.identifiers import format_enterprise_number, format_establishment_number, search_digits
-from submissions.models import Holiday, NonConformity, Photo, WasteStream
+from submissions.models import Holiday, NonConformity, Photo, Upload, WasteStream
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import photo_response
 
@@ -569,6 +569,36 @@ class NonConformityAdmin(SimpleHistoryAdmin):
         if response["X-Export-Capped"] == "1":
             self.message_user(request, exports.capped_message(exports.XLSX_CAP), messages.WARNING)
         return response
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    """What collectors uploaded and how it ended; written only by the upload worker."""
+
+    list_display = [
+        "file_name",
+        "organisation",
+        "uploaded_by",
+        "received_at",
+        "status",
+        "row_count",
+        "error_count",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "uploaded_by"]
+    search_fields = ["file_name", "organisation__name", "sha256"]
+    fields = list_display + ["sha256", "finished_at"]
+    readonly_fields = fields
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- Reference data (OVAM-beheerders) ------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-EXACT_UP_TO = 10_000
+EXACT_UP_TO = 1_000
 
 
 def table_estimate(model, using="default"):

@@ -325,3 +325,9 @@ def test_history_cannot_be_reverted(client, reviewer, make_record, organisation_
     url = reverse("admin:submissions_nonconformity_simple_history", args=[record.pk, history_id])
     assert client.get(url).status_code == 200
     assert client.post(url, {"status": "submitted"}).status_code == 403
+
+
+def test_uploads_are_listed_read_only(client, reviewer):
+    response = client.get(reverse("admin:submissions_upload_changelist"))
+    assert response.status_code == 200
+    assert client.get(reverse("admin:submissions_upload_add")).status_code == 403
