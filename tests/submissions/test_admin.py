@@ -331,3 +331,25 @@ def test_uploads_are_listed_read_only(client, reviewer):
     response = client.get(reverse("admin:submissions_upload_changelist"))
     assert response.status_code == 200
     assert client.get(reverse("admin:submissions_upload_add")).status_code == 403
+
+
+def test_the_history_names_an_upload_as_the_source(client, reviewer, organisation_a, django_user_model):
+    author = django_user_model.objects.create(username="uploader", vo_id="vo-uploader")
+    record = services.create_non_conformity(
+        organisation=organisation_a,
+        user=author,
+        data={
+            "observed_on": dt.date(2026, 11, 2),
+            "producer_name": "Bakkerij Upload",
+            "producer_enterprise_number": "0405546706",
+            "establishment_number": "2147812701",
+            "description": "karton",
+            "action": "registered",
+        },
+        waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
+        source=NonConformity.Source.UPLOAD,
+    )
+    content = client.get(
+        reverse("admin:submissions_nonconformity_history", args=[record.pk])
+    ).content.decode()
+    assert "Ingediend (Opladen)" in content
