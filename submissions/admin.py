@@ -138,7 +138,7 @@ def staff_users():
 class ReviewForm(forms.ModelForm):
     """Only the review fields; the status offers the current one and the workflow's legal next steps."""
 
-    status = forms.ChoiceField(label=gettext_lazy("status"))
+    status = forms.ChoiceField(label=gettext_lazy("Status"))
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
