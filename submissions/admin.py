@@ -573,7 +573,10 @@ class NonConformityAdmin(SimpleHistoryAdmin):
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:submissions_nonconformity_changelist") + "?e=1")
-        queryset = changelist.get_queryset(request).select_related("organisation", "assigned_reviewer")
+        # All columns this time (the list defers the long texts), in chunks with their streams.
+        queryset = (
+            changelist.get_queryset(request).defer(None).select_related("organisation", "assigned_reviewer")
+        )
         stamp = date_format(timezone.localdate(), "Ymd")
         if kind == "csv":
             return exports.csv_response(queryset, f"non-conformiteiten-{stamp}.csv", ADMIN_EXPORT_COLUMNS)

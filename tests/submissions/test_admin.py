@@ -353,3 +353,25 @@ def test_the_history_names_an_upload_as_the_source(client, reviewer, organisatio
         reverse("admin:submissions_nonconformity_history", args=[record.pk])
     ).content.decode()
     assert "Ingediend (Opladen)" in content
+
+
+def _export_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:submissions_nonconformity_csv"))
+        b"".join(response.streaming_content)
+    return len(queries)
+
+
+def test_the_export_needs_as_many_queries_for_20_rows_as_for_2(client, reviewer, make_record, organisation_a):
+    for _ in range(2):
+        make_record(organisation_a)
+    two = _export_queries(client)
+    for _ in range(18):
+        make_record(organisation_a)
+    assert _export_queries(client) == two
+
+
+def test_an_export_with_a_nonsense_filter_goes_back_to_the_list(client, reviewer, records):
+    response = client.get(reverse("admin:submissions_nonconformity_csv") + "?stream=glas")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
