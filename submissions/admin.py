@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -202,22 +201,10 @@ def _reviewer_name(record):
     return str(record.assigned_reviewer) if record.assigned_reviewer_id else ""
 
 
-def _plain(getter):
-    # Lazy translations (status labels) become plain text: openpyxl cannot write a lazy string.
-    def get(record):
-        value = getter(record)
-        return str(value) if isinstance(value, Promise) else value
-
-    return get
-
-
 ADMIN_EXPORT_COLUMNS = [
-    (header, _plain(getter))
-    for header, getter in [
-        (lambda: _("Collector"), lambda r: r.organisation.name),
-        *exports.COLUMNS,
-        (lambda: _("Assigned reviewer"), _reviewer_name),
-    ]
+    (lambda: _("Collector"), lambda r: r.organisation.name),
+    *exports.COLUMNS,
+    (lambda: _("Assigned reviewer"), _reviewer_name),
 ]
 
 SUBMITTED_READONLY = [
