@@ -1,4 +1,5 @@
 import copy
+import importlib
 
 import psycopg
 import pytest
@@ -186,8 +187,23 @@ def _portal_uses_standin(standin):
     override.disable()
 
 
+# The rows the data migrations made. A transactional test ends with a flush, which empties them; Django's
+# serialized rollback cannot restore them here, because Playwright's event loop gives the test code another
+# database connection object than the one that holds the serialized copy.
+def restore_reference_data():
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    importlib.import_module("accounts.migrations.0002_groups").create_groups(apps, None)
+    importlib.import_module("submissions.migrations.0002_waste_streams_and_holidays").load(apps, None)
+    permissions = importlib.import_module("submissions.migrations.0004_group_permissions")
+    for name, codenames in permissions.GROUP_PERMISSIONS.items():
+        Group.objects.get(name=name).permissions.set(permissions._permissions(apps, codenames))
+
+
 @pytest.fixture
-def portal(django_db_serialized_rollback, transactional_db, live_server, standin, _portal_uses_standin):
-    """The portal's base URL. The database is restored after each test, reference data included."""
+def portal(transactional_db, live_server, standin, _portal_uses_standin):
+    """The portal's base URL, with the reference data in place."""
+    restore_reference_data()
     yield live_server.url
     requests.post(f"{standin.base_url}/op/test/reset", timeout=5)
