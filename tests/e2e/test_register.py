@@ -3,23 +3,12 @@ Each page first shows its heading and content, then axe-core finds no serious or
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from submissions.models import NonConformity
+from tests.e2e.a11y import assert_accessible
 
-AXE = Axe()
 PHONE = {"width": 375, "height": 812}
-
-
-def assert_accessible(page):
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
 
 
 def assert_fits_the_phone(page):
