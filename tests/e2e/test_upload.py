@@ -122,7 +122,8 @@ def test_the_status_page_shows_progress_until_the_worker_is_done(page, portal, l
     expect(page.locator("#upload-status")).to_have_text("In de wachtrij")
     assert Upload.objects.get().status == "queued"
     start_worker()
-    expect(page.locator("#upload-result")).to_contain_text(
-        "Opgeslagen non-conformiteiten: 1.", timeout=30_000
-    )
+    expect(page.locator("#upload-result")).to_be_visible(timeout=30_000)
+    finished = Upload.objects.get()
+    assert finished.status == "accepted", finished.errors
+    expect(page.locator("#upload-result")).to_contain_text("Opgeslagen non-conformiteiten: 1.")
     expect(page.locator("#upload-status")).to_have_text("Aanvaard")
