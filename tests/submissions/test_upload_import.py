@@ -316,3 +316,16 @@ def test_a_file_in_an_unknown_encoding_is_refused(uploader):
     content = csv_bytes([valid_row(1, naam_producent="Omega")]).replace(b"Omega", b"\x81\x8d")
     message = rejected_by_worker(uploader, content)
     assert message == "Het bestand is geen UTF-8- of Windows-1252-tekst. Sla het in Excel opnieuw op als CSV."
+
+
+def test_an_xlsx_with_10000_columns_is_refused(uploader):
+    content = xlsx_bytes([], headers=[f"kolom{n}" for n in range(10_000)])
+    message = rejected_by_worker(uploader, content, name="lijst.xlsx")
+    assert message == "Rij 1 heeft 10000 kolommen; een bestand mag er hoogstens 100 hebben."
+
+
+def test_an_xlsx_cell_of_one_megabyte_is_refused(uploader):
+    # calamine stops a cell at Excel's own 32,767 characters; the row check then refuses its length.
+    content = xlsx_bytes([valid_row(1, omschrijving="x" * (1024 * 1024))])
+    message = rejected_by_worker(uploader, content, name="lijst.xlsx")
+    assert message == "Maximaal 5000 tekens."
