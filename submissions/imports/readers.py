@@ -167,21 +167,47 @@ def _check_cells(number, cells):
 # --- XLSX ---------------------------------------------------------------------
 
 
+def _too_big():
+    return FileRefused(
+        _("This XLSX file would unpack to more than %(max)d MB, so it is not read.")
+        % {"max": max_unpacked_bytes() // (1024 * 1024)}
+    )
+
+
 def _check_zip(fileobj):
-    """Refuse archives that are not workbooks or that would unpack to far more than they weigh."""
+    """Refuse archives that are not workbooks or that would unpack to far more than they weigh.
+
+    The declared sizes are checked first; then every member is unpacked once, without keeping it, so
+    sizes that lie (or a broken CRC) are caught here and never reach the XLSX reader.
+    """
+    limit = max_unpacked_bytes()
     try:
         with zipfile.ZipFile(fileobj) as archive:
             entries = archive.infolist()
-            names = {entry.filename for entry in entries}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+            if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+                raise FileRefused(_not_a_table())
+            if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > limit:
+                raise _too_big()
+            unpacked = 0
+            for entry in entries:
+                with archive.open(entry) as member:
+                    while chunk := member.read(1024 * 1024):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            raise _too_big()
+    except FileRefused:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        ValueError,
+        EOFError,
+    ) as exc:
         raise FileRefused(_("This file is damaged or not an XLSX workbook.")) from exc
-    if "xl/workbook.xml" not in names:
-        raise FileRefused(_not_a_table())
-    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > max_unpacked_bytes():
-        raise FileRefused(
-            _("This XLSX file would unpack to more than %(max)d MB, so it is not read.")
-            % {"max": max_unpacked_bytes() // (1024 * 1024)}
-        )
+    except Exception as exc:  # zlib.error and the like: a damaged archive
+        raise FileRefused(_("This file is damaged or not an XLSX workbook.")) from exc
     fileobj.seek(0)
 
 

@@ -329,3 +329,23 @@ def test_an_xlsx_cell_of_one_megabyte_is_refused(uploader):
     content = xlsx_bytes([valid_row(1, omschrijving="x" * (1024 * 1024))])
     message = rejected_by_worker(uploader, content, name="lijst.xlsx")
     assert message == "Maximaal 5000 tekens."
+
+
+def test_an_xlsx_zip_bomb_that_lies_about_its_sizes_is_refused(uploader):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for _ in range(210):
+                sheet.write(b"\0" * (1024 * 1024))
+    data = bytearray(buffer.getvalue())
+    # Claim 1,000 bytes unpacked in the local and the central header of the sheet.
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = (
+            data.index(signature, data.index(signature) + 1)
+            if signature == b"PK\x03\x04"
+            else data.rindex(signature)
+        )
+        data[start + offset : start + offset + 4] = (1000).to_bytes(4, "little")
+    message = rejected_by_worker(uploader, bytes(data), name="lijst.xlsx")
+    assert message == "Dit bestand is beschadigd of geen XLSX-werkmap."
