@@ -160,3 +160,33 @@ def test_a_worker_crash_never_leaves_an_upload_processing(client, run_worker, su
     run_worker()
     upload.refresh_from_db()
     assert upload.status == "rejected" and "fout aan onze kant" in upload.errors[0]["message"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_progress_is_visible_to_other_connections_during_the_import(
+    client, submitter_a, organisation_a, files, monkeypatch
+):
+    """The status page reads rows_done while the import's own transaction is still open."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    upload = receive_upload(
+        organisation=organisation_a,
+        user=submitter_a,
+        uploaded_file=SimpleUploadedFile("groot.csv", csv_bytes([valid_row(n) for n in range(1, 4501)])),
+    )
+    seen = []
+    write = runner.Progress.__call__
+
+    def write_and_look(self, rows_done, estimate):
+        write(self, rows_done, estimate)
+        outsider = connections.create_connection(DEFAULT_DB_ALIAS)
+        with outsider.cursor() as cursor:
+            cursor.execute("SELECT rows_done, status FROM submissions_upload WHERE id = %s", [upload.pk])
+            seen.append(cursor.fetchone())
+        outsider.close()
+        seen.append(NonConformity.objects.count())  # the import's own connection sees its rows
+
+    monkeypatch.setattr(runner.Progress, "__call__", write_and_look)
+    runner.process_upload(upload.pk)
+    assert seen[:4] == [(2000, "processing"), 2000, (4000, "processing"), 4000]
+    assert Upload.objects.get().status == "accepted" and NonConformity.objects.count() == 4500
