@@ -14,8 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -131,21 +130,17 @@ def ranking(start, end, limit=PAGE_SIZE):
 def _stream_counts(numbers, start, end):
     """{enterprise number: Counter(stream id)} over each producer's latest STREAM_SAMPLE records in the
     period. Exact for most producers; for the largest a sample, because reading every stream link of a
-    producer with thousands of records costs seconds on a million-row register."""
-    latest = (
-        in_period(start, end)
-        .filter(producer_enterprise_number__in=numbers)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("producer_enterprise_number")],
-                order_by=[F("observed_on").desc(), F("id").desc()],
-            )
+    producer with thousands of records costs seconds on a million-row register. One short index range
+    scan per producer (nc_producer_observed) beats one window over all their records by far."""
+    owner = {}
+    for number in numbers:
+        latest = (
+            in_period(start, end)
+            .filter(producer_enterprise_number=number)
+            .order_by("-observed_on", "-id")
+            .values_list("id", flat=True)[:STREAM_SAMPLE]
         )
-        .filter(rank__lte=STREAM_SAMPLE)
-        .values_list("id", "producer_enterprise_number")
-    )
-    owner = dict(latest)
+        owner.update(dict.fromkeys(latest, number))
     streams = defaultdict(Counter)
     links = WasteStreamLink.objects.filter(nonconformity_id__in=list(owner)).values_list(
         "nonconformity_id", "wastestream_id"
