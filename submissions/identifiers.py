@@ -31,7 +31,10 @@ def normalise_enterprise_number(value):
         )
     if not vat.is_valid(digits):
         raise ValidationError(
-            _("This enterprise number does not exist: its check digits are wrong. Check the number in the KBO."),  # noqa: E501
+            _(
+                "This enterprise number does not exist: its check digits are wrong. "
+                "Check the number in the KBO."
+            ),
             code="invalid_checksum",
         )
     return digits
