@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
+from ncregister.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Organisation)
@@ -20,7 +21,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyAdmin):
     """People appear at their first ACM/IDM sign-in; rights come from their role claim at each sign-in,
     so nothing here is edited by hand."""
 
@@ -46,12 +47,3 @@ class UserAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("roles at the last sign-in"))
     def roles(self, user):
         return ", ".join(group.name for group in user.groups.all())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

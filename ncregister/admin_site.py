@@ -41,3 +41,16 @@ class NcrAdminSite(admin.AdminSite):
             return super().login(request, extra_context)
         next_url = request.GET.get("next") or reverse("admin:index")
         return redirect(f"{reverse('oidc_authentication_init')}?{urlencode({'next': next_url})}")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to OVAM, written only elsewhere (sign-in, the upload worker)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organisation
+from ncregister.admin_site import ReadOnlyAdmin
 from submissions import exports, overview, services, workflow
 from submissions.identifiers import format_enterprise_number, format_establishment_number, search_digits
 from submissions.models import Holiday, NonConformity, Photo, Upload, WasteStream
@@ -576,7 +577,7 @@ class NonConformityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(ReadOnlyAdmin):
     """What collectors uploaded and how it ended; written only by the upload worker."""
 
     list_display = [
@@ -594,15 +595,6 @@ class UploadAdmin(admin.ModelAdmin):
     fields = list_display + ["sha256", "finished_at"]
     readonly_fields = fields
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Reference data (OVAM-beheerders) ------------------------------------------------------------
