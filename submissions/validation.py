@@ -17,6 +17,7 @@ from submissions.identifiers import (
 )
 from submissions.models import NonConformity
 
+ACTIONS = frozenset(NonConformity.Action.values)  # built once: validate_record runs per upload row
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality")
 MAX_LENGTHS = {
@@ -161,7 +162,7 @@ def validate_record(raw, catalogue, today=None):
     text("own_reference")
 
     action = str(raw.get("action") or "").strip()
-    if action not in NonConformity.Action.values:
+    if action not in ACTIONS:
         fail("action", _("Choose whether the container was refused, emptied and registered, or post-sorted."))
     cleaned["action"] = action
 
