@@ -215,3 +215,57 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+# --- The repeat-offender overview's summary (see submissions/summary.py) ----------------------------
+# Internal tables the worker keeps up to date, so the overview adds up thousands of monthly rows
+# instead of reading a year of records. Every record counts, whatever its status.
+
+
+class ProducerMonth(models.Model):
+    producer_enterprise_number = models.CharField(_("enterprise number"), max_length=10)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    records = models.PositiveIntegerField(_("non-conformities"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+
+    class Meta:
+        verbose_name = _("producer month")
+        verbose_name_plural = _("producer months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer_enterprise_number", "month"], name="producermonth_unique_key"
+            ),
+        ]
+        indexes = [
+            # The ranking and the chart read one range of months: an index-only scan.
+            models.Index(
+                fields=["month"],
+                include=["producer_enterprise_number", "records", "refused"],
+                name="producermonth_month",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.producer_enterprise_number} {self.month:%m/%Y}: {self.records}"
+
+
+class ProducerMonthStream(models.Model):
+    producer_enterprise_number = models.CharField(_("enterprise number"), max_length=10)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    waste_stream = models.ForeignKey(
+        WasteStream, on_delete=models.PROTECT, related_name="+", verbose_name=_("waste stream")
+    )
+    records = models.PositiveIntegerField(_("non-conformities"), default=0)
+
+    class Meta:
+        verbose_name = _("producer month per waste stream")
+        verbose_name_plural = _("producer months per waste stream")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer_enterprise_number", "month", "waste_stream"],
+                name="producermonthstream_unique_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.producer_enterprise_number} {self.month:%m/%Y} {self.waste_stream_id}: {self.records}"

@@ -1,8 +1,8 @@
-"""The repeat-offender overview: producers ranked by their non-conformities over a period.
+"""The repeat-offender overview: producers ranked by their non-conformities over whole months.
 
-The ranking is one grouped query over the period (served by the covering index of migration 0003);
-the details (name, municipality, streams, collectors, previous period) are read only for the
-producers on the page.
+The counts (ranking, chart, previous period, top 3 streams) come from the summary tables the worker
+keeps up to date (submissions/summary.py); only name, municipality and collectors are read from the
+records of the producers on the page.
 """
 
 import csv
@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,63 +26,81 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organisation
 from submissions.exports import CSV_DELIMITER, neutralise
 from submissions.identifiers import format_enterprise_number
-from submissions.models import NonConformity, WasteStream
+from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, WasteStream
+from submissions.summary import add_months, month_of
 
 PAGE_SIZE = 50
 CACHE_SECONDS = 300
-STREAM_SAMPLE = 100  # records per producer read for the top 3 streams (see _stream_counts)
 EXPORT_SIZE = 1000
-MAX_DAYS = 366 * 10
-WasteStreamLink = NonConformity.waste_streams.through
+MAX_MONTHS = 12 * 10
 
 
-# --- The period ----------------------------------------------------------------------------------
+# --- The period: whole months ----------------------------------------------------------------------
 
 
 def default_period(today=None):
-    """The past twelve months, today included."""
-    today = today or timezone.localdate()
-    return today.replace(year=today.year - 1) + dt.timedelta(days=1), today
+    """(first month, last month): the twelve months ending with the current one."""
+    current = month_of(today or timezone.localdate())
+    return add_months(current, -11), current
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+def month_field(label):
+    return forms.DateField(label=label, widget=MONTH_INPUT, input_formats=["%Y-%m"])
 
 
 class PeriodForm(forms.Form):
-    van = forms.DateField(label=gettext_lazy("From"), widget=DATE_INPUT)
-    tot = forms.DateField(label=gettext_lazy("To (inclusive)"), widget=DATE_INPUT)
+    van = month_field(gettext_lazy("From month"))
+    tot = month_field(gettext_lazy("To month (inclusive)"))
 
     def clean(self):
         cleaned = super().clean()
-        start, last = cleaned.get("van"), cleaned.get("tot")
-        if start and last:
-            if last < start:
-                raise forms.ValidationError(_("The end date lies before the start date."), code="order")
-            if (last - start).days > MAX_DAYS:
+        first, last = cleaned.get("van"), cleaned.get("tot")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError(_("The last month lies before the first month."), code="order")
+            if months_between(first, last) > MAX_MONTHS:
                 raise forms.ValidationError(_("Choose a period of at most ten years."), code="too_long")
         return cleaned
 
 
+def months_between(first, last):
+    """The number of months from `first` to `last`, both included."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
 def period_from_request(request):
-    """(form, start, end): end is exclusive. Bad or missing dates fall back to the past twelve months."""
-    start, last = default_period()
+    """(form, start, end): start is the first day of the first month, end the first day after the last
+    month (exclusive). Bad or missing months fall back to the past twelve months."""
+    first, last = default_period()
     if "van" in request.GET or "tot" in request.GET:
         form = PeriodForm(request.GET)
         if form.is_valid():
-            start, last = form.cleaned_data["van"], form.cleaned_data["tot"]
+            first, last = month_of(form.cleaned_data["van"]), month_of(form.cleaned_data["tot"])
     else:
-        form = PeriodForm(initial={"van": start, "tot": last})
-    return form, start, last + dt.timedelta(days=1)
+        form = PeriodForm(initial={"van": first, "tot": last})
+    return form, first, add_months(last, 1)
+
+
+def month_query(first, last):
+    return urlencode({"van": first.strftime("%Y-%m"), "tot": last.strftime("%Y-%m")})
 
 
 def presets(today=None):
     today = today or timezone.localdate()
-    start, last = default_period(today)
+    first, last = default_period(today)
     return [
-        (_("Past 12 months"), start, last),
-        (_("This year"), dt.date(today.year, 1, 1), today),
-        (_("Last year"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+        (_("Past 12 months"), first, last),
+        (_("This year"), dt.date(today.year, 1, 1), month_of(today)),
+        (_("Last year"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 1)),
     ]
+
+
+def previous_start(start, end):
+    """The start of the previous period of as many months."""
+    return add_months(start, -months_between(start, add_months(end, -1)))
 
 
 # --- The figures ---------------------------------------------------------------------------------
@@ -112,14 +130,17 @@ def in_period(start, end):
     return NonConformity.objects.filter(observed_on__gte=start, observed_on__lt=end)
 
 
+def summary_in_period(model, start, end):
+    return model.objects.filter(month__gte=start, month__lt=end).order_by()
+
+
 def ranking(start, end, limit=PAGE_SIZE):
-    """The producers with the most non-conformities in [start, end), most first."""
+    """The producers with the most non-conformities in [start, end), most first (from the summary)."""
     top = (
-        in_period(start, end)
-        .order_by()
+        summary_in_period(ProducerMonth, start, end)
         .values("producer_enterprise_number")
-        .annotate(n=Count("*"), refused=Count("action", filter=Q(action=NonConformity.Action.REFUSED)))
-        .order_by("-n", "producer_enterprise_number")[:limit]
+        .annotate(n=Sum("records"), refused=Sum("refused"))
+        .order_by("-n", "-refused", "producer_enterprise_number")[:limit]
     )
     rows = [ProducerRow(t["producer_enterprise_number"], t["n"], t["refused"]) for t in top]
     if rows:
@@ -128,30 +149,26 @@ def ranking(start, end, limit=PAGE_SIZE):
 
 
 def _stream_counts(numbers, start, end):
-    """{enterprise number: Counter(stream id)} over each producer's latest STREAM_SAMPLE records in the
-    period. Exact for most producers; for the largest a sample, because reading every stream link of a
-    producer with thousands of records costs seconds on a million-row register. One short index range
-    scan per producer (nc_producer_observed) beats one window over all their records by far."""
-    owner = {}
-    for number in numbers:
-        latest = (
-            in_period(start, end)
-            .filter(producer_enterprise_number=number)
-            .order_by("-observed_on", "-id")
-            .values_list("id", flat=True)[:STREAM_SAMPLE]
-        )
-        owner.update(dict.fromkeys(latest, number))
+    """{enterprise number: Counter(stream id)}: exact, from the summary per waste stream."""
     streams = defaultdict(Counter)
-    links = WasteStreamLink.objects.filter(nonconformity_id__in=list(owner)).values_list(
-        "nonconformity_id", "wastestream_id"
+    counts = (
+        summary_in_period(ProducerMonthStream, start, end)
+        .filter(producer_enterprise_number__in=numbers)
+        .values_list("producer_enterprise_number", "waste_stream_id")
+        .annotate(n=Sum("records"))
     )
-    for record_id, stream_id in links:
-        streams[owner[record_id]][stream_id] += 1
+    for number, stream_id, n in counts:
+        streams[number][stream_id] += n
     return streams
 
 
 def _mode(counter):
     return counter.most_common(1)[0][0] if counter else ""
+
+
+def _top_streams(counter):
+    # Most records first; on a tie the lower stream number, so the order does not change per request.
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:3]
 
 
 def _add_details(rows, start, end):
@@ -180,35 +197,32 @@ def _add_details(rows, start, end):
     streams = _stream_counts(numbers, start, end)
     stream_names = {s.pk: str(s) for s in WasteStream.objects.all()}
 
-    previous_start = start - (end - start)
     previous = (
-        in_period(previous_start, start)
+        summary_in_period(ProducerMonth, previous_start(start, end), start)
         .filter(producer_enterprise_number__in=numbers)
-        .order_by()
-        .values("producer_enterprise_number")
-        .annotate(n=Count("*"))
+        .values_list("producer_enterprise_number")
+        .annotate(n=Sum("records"))
     )
-    previous = {p["producer_enterprise_number"]: p["n"] for p in previous}
+    previous = dict(previous)
 
     for number, row in by_number.items():
         row.name = _mode(names[number])
         row.municipality = _mode(places[number])
-        row.streams = [stream_names.get(pk, "?") for pk, _n in streams[number].most_common(3)]
+        row.streams = [stream_names.get(pk, "?") for pk, _n in _top_streams(streams[number])]
         row.collectors = sorted(organisation_names.get(pk, "?") for pk in collectors[number])
         row.previous = previous.get(number, 0)
 
 
 def monthly_counts(start, end):
     """[(first day of the month, count)] for every month in [start, end), empty months included."""
-    # Grouped by day (an ordered index-only scan), summed per month here: cheaper than date_trunc.
-    counts = Counter()
-    for day, n in in_period(start, end).order_by().values_list("observed_on").annotate(n=Count("*")):
-        counts[day.replace(day=1)] += n
+    counts = dict(
+        summary_in_period(ProducerMonth, start, end).values_list("month").annotate(n=Sum("records"))
+    )
     months = []
-    month = start.replace(day=1)
+    month = month_of(start)
     while month < end:
         months.append((month, counts.get(month, 0)))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        month = add_months(month, 1)
     return months
 
 
@@ -278,7 +292,7 @@ def overview_view(request, model_admin):
     rows, months = cached_figures(start, end)
     for row in rows:
         row.url = changelist_url(row.enterprise_number, start, end)
-    last = end - dt.timedelta(days=1)
+    last = add_months(end, -1)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Repeat offenders"),
@@ -286,16 +300,13 @@ def overview_view(request, model_admin):
         "form": form,
         "start": start,
         "last": last,
-        "previous_start": start - (end - start),
+        "previous_start": previous_start(start, end),
         "rows": rows,
         "chart": chart(months),
-        "presets": [
-            (label, urlencode({"van": a.isoformat(), "tot": b.isoformat()})) for label, a, b in presets()
-        ],
-        "export_query": urlencode({"van": start.isoformat(), "tot": last.isoformat()}),
+        "presets": [(label, month_query(first, final)) for label, first, final in presets()],
+        "export_query": month_query(start, last),
         "page_size": PAGE_SIZE,
         "cache_minutes": CACHE_SECONDS // 60,
-        "stream_sample": STREAM_SAMPLE,
     }
     return render(request, "submissions/overview.html", context)
 
@@ -304,7 +315,7 @@ def overview_export_view(request, model_admin):
     _check(request, model_admin)
     _form, start, end = period_from_request(request)
     rows = ranking(start, end, limit=EXPORT_SIZE)
-    stamp = f"{date_format(start, 'Ymd')}-{date_format(end - dt.timedelta(days=1), 'Ymd')}"
+    stamp = f"{date_format(start, 'Ym')}-{date_format(add_months(end, -1), 'Ym')}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="herhaalde-non-conformiteiten-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"

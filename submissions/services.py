@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from submissions import workflow
+from submissions import summary, workflow
 from submissions.deadlines import registration_deadline
 from submissions.models import NonConformity, Photo, non_conformity_history
 
@@ -134,6 +134,7 @@ def create_non_conformity(
     if photos:
         add_photos(record, photos)
     record_history(record, user, "+")
+    summary.schedule([summary.key_of(record)])
     return record
 
 
@@ -148,6 +149,7 @@ def _lock(record, expected_version):
 def correct_non_conformity(record, *, user, data, waste_streams, expected_version, photos=()):
     """A submitter's correction, allowed only while the record is still `submitted`."""
     locked = _lock(record, expected_version)
+    old_key = summary.key_of(locked)
     if locked.status != workflow.SUBMITTED:
         raise workflow.IllegalTransition(
             _("This non-conformity is already being handled by OVAM and can no longer be corrected."),
@@ -167,6 +169,8 @@ def correct_non_conformity(record, *, user, data, waste_streams, expected_versio
     if photos:
         add_photos(locked, photos)
     record_history(locked, user, "~", reason="correction")
+    # The date, producer, action or streams may have changed: both the old and the new key.
+    summary.schedule([old_key, summary.key_of(locked)])
     return locked
 
 
@@ -242,6 +246,10 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
         _copy_upload_rows(connection, records, upload, now)
     else:
         _bulk_create_upload_rows(records, upload, now)
+    # Joins the upload's one pending refresh (the whole upload is one transaction).
+    summary.schedule(
+        {(values["producer_enterprise_number"], values["observed_on"]) for values, _s in records}
+    )
     return len(records)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from submissions import overview
+from submissions.models import NonConformity
 
 URL = reverse("admin:submissions_nonconformity_overview")
 GARAGE = {
@@ -22,16 +23,18 @@ GARAGE = {
 
 
 @pytest.fixture
-def history(make_record, organisation_a, organisation_b):
-    """The bakery: 3 in March 2026 (one refused), 1 in 2025. The garage: 2 in 2026, 4 in 2025."""
-    make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16,), action="refused")
-    make_record(organisation_a, observed_on=dt.date(2026, 3, 9), streams=(16, 3))
-    make_record(organisation_b, observed_on=dt.date(2026, 3, 20), streams=(16, 3))
-    make_record(organisation_a, observed_on=dt.date(2025, 5, 1))
-    for day in (dt.date(2026, 1, 5), dt.date(2026, 6, 5)):
-        make_record(organisation_a, observed_on=day, streams=(2,), **GARAGE)
-    for month in (2, 4, 6, 8):
-        make_record(organisation_a, observed_on=dt.date(2025, month, 1), **GARAGE)
+def history(committed, make_record, organisation_a, organisation_b):
+    """The bakery: 3 in March 2026 (one refused), 1 in 2025. The garage: 2 in 2026, 4 in 2025.
+    The worker has refreshed the summary the overview reads."""
+    with committed():
+        make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16,), action="refused")
+        make_record(organisation_a, observed_on=dt.date(2026, 3, 9), streams=(16, 3))
+        make_record(organisation_b, observed_on=dt.date(2026, 3, 20), streams=(16, 3))
+        make_record(organisation_a, observed_on=dt.date(2025, 5, 1))
+        for day in (dt.date(2026, 1, 5), dt.date(2026, 6, 5)):
+            make_record(organisation_a, observed_on=day, streams=(2,), **GARAGE)
+        for month in (2, 4, 6, 8):
+            make_record(organisation_a, observed_on=dt.date(2025, month, 1), **GARAGE)
 
 
 def test_producers_are_ranked_with_their_details(history):
@@ -59,28 +62,72 @@ def test_the_chart_has_every_month_of_the_period(history):
     assert bars[2]["height"] > bars[0]["height"] > bars[1]["height"] == 0
 
 
+def test_the_figures_equal_a_plain_count_over_the_records(history):
+    start, end = dt.date(2025, 2, 1), dt.date(2026, 7, 1)
+    for row in overview.ranking(start, end):
+        records = NonConformity.objects.filter(
+            producer_enterprise_number=row.enterprise_number, observed_on__gte=start, observed_on__lt=end
+        )
+        assert row.count == records.count()
+        assert row.refused == records.filter(action="refused").count()
+    assert sum(n for _month, n in overview.monthly_counts(start, end)) == 10
+
+
 def test_the_page_links_each_producer_to_the_filtered_list(client, reviewer, history):
-    response = client.get(URL, {"van": "2026-01-01", "tot": "2026-12-31"})
+    response = client.get(URL, {"van": "2026-01", "tot": "2026-12"})
     assert response.status_code == 200
     content = response.content.decode()
     assert "Bakkerij De Korenaar" in content and "<svg" in content
     link = response.context["rows"][1].url
+    assert "observed_on__gte=2026-01-01" in link and "observed_on__lt=2027-01-01" in link
     listed = client.get(link).context["cl"].result_list
     assert {r.producer_name for r in listed} == {"Garage Vermeulen"}
     assert len(listed) == 2
 
 
-def test_bad_dates_get_a_message_and_the_default_period(client, reviewer, history):
-    response = client.get(URL, {"van": "2026-12-31", "tot": "2026-01-01"})
+def test_the_period_is_whole_months(client, reviewer, history):
+    response = client.get(URL, {"van": "2026-03", "tot": "2026-03"})
     assert response.status_code == 200
-    assert "De einddatum ligt vóór de begindatum." in response.content.decode()
-    response = client.get(URL, {"van": "gisteren", "tot": ""})
+    assert [(r.enterprise_number, r.count, r.previous) for r in response.context["rows"]] == [
+        ("0405546706", 3, 0)  # the previous period is February 2026
+    ]
+    assert len(response.context["chart"]["bars"]) == 1
+    assert 'type="month"' in response.content.decode()
+
+
+def test_the_default_period_is_the_last_twelve_months(client, reviewer, history):
+    response = client.get(URL)
+    today = dt.date.today()
+    assert response.context["last"] == today.replace(day=1)
+    assert len(response.context["chart"]["bars"]) == 12
+
+
+def test_reversed_months_get_a_message_and_the_default_period(client, reviewer, history):
+    response = client.get(URL, {"van": "2026-12", "tot": "2026-01"})
     assert response.status_code == 200
+    assert "De laatste maand ligt vóór de eerste maand." in response.content.decode()
+    assert len(response.context["chart"]["bars"]) == 12
+
+
+def test_more_than_ten_years_is_refused(client, reviewer, history):
+    response = client.get(URL, {"van": "2010-01", "tot": "2026-12"})
+    assert response.status_code == 200
+    assert "Kies een periode van hoogstens tien jaar." in response.content.decode()
+    assert client.get(URL, {"van": "2017-01", "tot": "2026-12"}).context["form"].is_valid()
+
+
+@pytest.mark.parametrize(
+    "query", [{"van": "gisteren", "tot": ""}, {"van": "2026-13"}, {"tot": "0000-00"}, {"van": "2026-01-01"}]
+)
+def test_garbage_months_never_give_a_500(client, reviewer, history, query):
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    assert len(response.context["chart"]["bars"]) == 12
 
 
 def test_the_overview_exports_as_csv(client, reviewer, history):
     response = client.get(
-        reverse("admin:submissions_nonconformity_overview_export"), {"van": "2026-01-01", "tot": "2026-12-31"}
+        reverse("admin:submissions_nonconformity_overview_export"), {"van": "2026-01", "tot": "2026-12"}
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][:5] == ["0405.546.706", "Bakkerij De Korenaar", "", "3", "1"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.standin.personas import PERSONAS_BY_KEY
-from submissions import services, workflow
+from submissions import services, summary, workflow
 from submissions.deadlines import BRUSSELS
 from submissions.models import NonConformity, WasteStream
 
@@ -98,6 +98,7 @@ class Command(BaseCommand):
         created = 0
         for persona_key, code, count in DEMO_SUBMITTERS:
             created += self.records(organisations[code], _user(persona_key), count)
+        summary.rebuild()  # the overview's figures at once, without waiting for the worker
         self.stdout.write(
             f"Demo data: {len(DEMO_ORGANISATIONS)} organisations, {created} new non-conformities."
         )

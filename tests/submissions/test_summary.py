@@ -1,0 +1,169 @@
+"""The overview's summary tables, kept up to date by the worker after every write that counts."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
+from django_tasks_db.models import DBTaskResult
+
+from submissions import services, summary
+from submissions.imports import runner
+from submissions.imports.intake import receive_upload
+from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, WasteStream
+from tests.submissions.upload_files import csv_bytes, valid_row
+
+BAKERY = "0405546706"
+GARAGE = {
+    "producer_name": "Garage Vermeulen",
+    "producer_enterprise_number": "0353456320",
+    "establishment_number": "",
+    "street": "Kerkstraat",
+    "house_number": "1",
+    "postcode": "9000",
+    "municipality": "Gent",
+}
+
+
+def months():
+    return {
+        (p.producer_enterprise_number, p.month): (p.records, p.refused) for p in ProducerMonth.objects.all()
+    }
+
+
+def streams():
+    return {
+        (p.producer_enterprise_number, p.month, p.waste_stream.number): p.records
+        for p in ProducerMonthStream.objects.select_related("waste_stream")
+    }
+
+
+def plain_counts():
+    """What the summary must say, counted straight from the records."""
+    counts = {}
+    for record in NonConformity.objects.all():
+        records, refused = counts.get(summary.key_of(record), (0, 0))
+        counts[summary.key_of(record)] = (records + 1, refused + record.refused)
+    return counts
+
+
+def test_a_new_record_is_counted_by_the_worker(committed, make_record, organisation_a):
+    with committed():
+        make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16, 3), action="refused")
+        make_record(organisation_a, observed_on=dt.date(2026, 3, 20), streams=(16,))
+    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (2, 1)}
+    assert streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 2, (BAKERY, dt.date(2026, 3, 1), 3): 1}
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+
+
+def test_a_correction_moves_the_count_to_the_new_month_and_producer(committed, make_record, organisation_a):
+    with committed():
+        make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
+        record = make_record(organisation_a, observed_on=dt.date(2026, 3, 9), action="refused")
+    with committed():
+        services.correct_non_conformity(
+            record,
+            user=record.submitted_by,
+            data={**GARAGE, "observed_on": dt.date(2026, 4, 1), "action": "registered"},
+            waste_streams=WasteStream.objects.filter(number=2, valid_from__isnull=True),
+            expected_version=record.version,
+        )
+    assert months() == {
+        (BAKERY, dt.date(2026, 3, 1)): (1, 0),
+        ("0353456320", dt.date(2026, 4, 1)): (1, 0),
+    }
+    assert streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 1, ("0353456320", dt.date(2026, 4, 1), 2): 1}
+
+
+def test_a_status_change_needs_no_refresh(committed, make_record, organisation_a, django_user_model):
+    with committed():
+        record = make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
+    with committed():
+        services.withdraw(record, user=record.submitted_by, reason="Dubbel.", expected_version=record.version)
+    assert DBTaskResult.objects.filter(task_path__endswith="refresh_overview").count() == 1
+    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}  # every status counts
+
+
+def test_an_upload_is_one_refresh_for_all_its_rows(
+    committed, db, organisation_a, django_user_model, media, monkeypatch
+):
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)  # three batches, still one refresh
+    user = django_user_model.objects.create(username="an", vo_id="vo-an")
+    rows = [
+        valid_row(1, datum="02/10/2026"),
+        valid_row(2, datum="03/10/2026", actie="geweigerd"),
+        valid_row(3, datum="02/11/2026"),
+        valid_row(4, datum="05/11/2026", klant_geinformeerd_op="", ondernemingsnummer="0353.456.320"),
+        valid_row(
+            5,
+            datum="06/11/2026",
+            klant_geinformeerd_op="",
+            ondernemingsnummer="0353.456.320",
+            afvalstromen="2",
+        ),
+    ]
+    with committed():
+        upload = receive_upload(
+            organisation=organisation_a, user=user, uploaded_file=SimpleUploadedFile("l.csv", csv_bytes(rows))
+        )
+        assert runner.process_upload(upload.pk) == "accepted"
+    assert DBTaskResult.objects.filter(task_path__endswith="refresh_overview").count() == 1
+    assert (
+        months()
+        == plain_counts()
+        == {
+            (BAKERY, dt.date(2026, 10, 1)): (2, 1),
+            (BAKERY, dt.date(2026, 11, 1)): (1, 0),
+            ("0353456320", dt.date(2026, 11, 1)): (2, 0),
+        }
+    )
+    assert streams()[("0353456320", dt.date(2026, 11, 1), 2)] == 1
+
+
+def test_rebuild_equals_the_incremental_refresh_on_random_records(committed, make_record, organisation_a):
+    rng = random.Random(7)
+    producers = [{}, GARAGE, {**GARAGE, "producer_enterprise_number": "0202239951"}]
+    with committed():
+        records = [
+            make_record(
+                organisation_a,
+                observed_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(500)),
+                streams=rng.sample([2, 3, 16, 11], rng.randint(1, 3)),
+                action=rng.choice(["refused", "registered", "post_sorted"]),
+                **rng.choice(producers),
+            )
+            for _ in range(40)
+        ]
+    with committed():
+        for record in records[:10]:
+            services.correct_non_conformity(
+                record,
+                user=record.submitted_by,
+                data={"observed_on": record.observed_on + dt.timedelta(days=rng.randrange(90))},
+                waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
+                expected_version=record.version,
+            )
+    incremental = (months(), streams())
+    assert incremental[0] == plain_counts()
+    summary.rebuild()
+    assert (months(), streams()) == incremental
+    links = NonConformity.waste_streams.through.objects.values("wastestream__number").annotate(n=Count("*"))
+    assert sum(incremental[1].values()) == sum(link["n"] for link in links)
+
+
+def test_refreshing_twice_changes_nothing(make_record, organisation_a):
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 2))  # no worker: the summary is behind
+    assert months() == {}
+    summary.refresh_overview.call([[BAKERY, "2026-03-01"], [BAKERY, "2026-04-01"]])
+    summary.refresh_overview.call([[BAKERY, "2026-03-01"]])
+    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}
+
+
+@pytest.mark.django_db
+def test_the_command_rebuilds_everything(make_record, organisation_a):
+    from django.core.management import call_command
+
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
+    call_command("rebuild_overview", verbosity=0)
+    assert months() == plain_counts() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}
