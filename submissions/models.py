@@ -266,6 +266,14 @@ class ProducerMonthStream(models.Model):
                 name="producermonthstream_unique_key",
             ),
         ]
+        indexes = [
+            # The top 3 streams of the producers on the page: an index-only scan.
+            models.Index(
+                fields=["producer_enterprise_number", "month"],
+                include=["waste_stream", "records"],
+                name="producermonthstream_cover",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.producer_enterprise_number} {self.month:%m/%Y} {self.waste_stream_id}: {self.records}"

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -162,6 +163,15 @@ def _stream_counts(numbers, start, end):
     return streams
 
 
+def _plain_rows(queryset):
+    """The rows as plain tuples from the cursor: the largest producers have thousands of (name,
+    municipality, collector) groups a year, and the ORM's work per row would cost more than the query."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _mode(counter):
     return counter.most_common(1)[0][0] if counter else ""
 
@@ -182,12 +192,11 @@ def _add_details(rows, start, end):
         .values("producer_enterprise_number", "producer_name", "municipality", "organisation_id")
         .annotate(n=Count("*"))
     )
-    for d in details:
-        number = d["producer_enterprise_number"]
-        names[number][d["producer_name"]] += d["n"]
-        if d["municipality"]:
-            places[number][d["municipality"]] += d["n"]
-        collectors[number][d["organisation_id"]] += d["n"]
+    for number, name, municipality, organisation_id, n in _plain_rows(details):
+        names[number][name] += n
+        if municipality:
+            places[number][municipality] += n
+        collectors[number][organisation_id] += n
     organisation_names = dict(
         Organisation.objects.filter(pk__in={pk for c in collectors.values() for pk in c}).values_list(
             "pk", "name"
