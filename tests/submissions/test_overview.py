@@ -3,12 +3,13 @@
 import csv
 import datetime as dt
 import io
+import random
 
 import pytest
 from django.urls import reverse
 
 from submissions import overview
-from submissions.models import NonConformity
+from submissions.models import NonConformity, ProducerMonth
 
 URL = reverse("admin:submissions_nonconformity_overview")
 GARAGE = {
@@ -137,3 +138,29 @@ def test_the_overview_exports_as_csv(client, reviewer, history):
 def test_a_submitter_has_no_overview(client, submitter_a, history):
     response = client.get(URL, follow=True)
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", range(6))
+def test_the_pruned_ranking_equals_adding_up_every_producer(seed):
+    rng = random.Random(seed)
+    producers = [f"0{n:09d}" for n in range(rng.randint(5, 60))]
+    ProducerMonth.objects.bulk_create(
+        ProducerMonth(
+            producer_enterprise_number=number,
+            month=dt.date(2025 + m // 12, m % 12 + 1, 1),
+            records=(records := rng.choice([1, 1, 2, 3, 5, 8, 40])),
+            refused=rng.randint(0, records),
+        )
+        for number in producers
+        for m in rng.sample(range(24), rng.randint(1, 12))
+    )
+    start, end = dt.date(2025, 4, 1), dt.date(2026, 4, 1)
+    totals = {}
+    for row in ProducerMonth.objects.filter(month__gte=start, month__lt=end):
+        n, refused = totals.get(row.producer_enterprise_number, (0, 0))
+        totals[row.producer_enterprise_number] = (n + row.records, refused + row.refused)
+    expected = sorted(((-n, -r, p) for p, (n, r) in totals.items()))
+    for limit in (1, 3, 10):
+        ranked = overview.top_producers(start, end, limit)
+        assert [(-t["n"], -t["refused"], t["producer_enterprise_number"]) for t in ranked] == expected[:limit]
