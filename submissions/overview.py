@@ -211,7 +211,7 @@ def _top_streams(counter):
 def _add_details(rows, start, end):
     by_number = {row.enterprise_number: row for row in rows}
     numbers = list(by_number)
-    names, places, collectors = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
+    names, places, collectors = defaultdict(Counter), defaultdict(Counter), defaultdict(set)
     details = (
         in_period(start, end)
         .filter(producer_enterprise_number__in=numbers)
@@ -223,7 +223,7 @@ def _add_details(rows, start, end):
         names[number][name] += n
         if municipality:
             places[number][municipality] += n
-        collectors[number][organisation_id] += n
+        collectors[number].add(organisation_id)
     organisation_names = dict(
         Organisation.objects.filter(pk__in={pk for c in collectors.values() for pk in c}).values_list(
             "pk", "name"
