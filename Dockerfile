@@ -29,4 +29,5 @@ USER ncr
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health/', timeout=4)"
-CMD ["sh", "-c", "exec gunicorn ncregister.wsgi:application --bind 0.0.0.0:${PORT} --workers ${GUNICORN_WORKERS} --access-logfile - --forwarded-allow-ips '*'"]
+# The configuration checks run before serving: gunicorn alone would start with a wrong setting.
+CMD ["sh", "-c", "python manage.py check --deploy --fail-level WARNING && exec gunicorn ncregister.wsgi:application --bind 0.0.0.0:${PORT} --workers ${GUNICORN_WORKERS} --forwarded-allow-ips '*'"]

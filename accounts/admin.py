@@ -19,6 +19,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         # Records point to their collector; an organisation is never removed.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # The code ties a sign-in (vo_orgcode) to its records: changing it hands them to someone else.
+        return [*self.readonly_fields, "code"] if obj else self.readonly_fields
+
 
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):

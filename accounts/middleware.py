@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from accounts.grants import NO_GRANT, load_grant
@@ -43,6 +42,7 @@ class GrantMiddleware:
         request.grant = NO_GRANT
         request.organisation = None
         request.session_expired = False
+        request.expired_user_id = None
         if request.user.is_authenticated:
             now = time.time()
             signed_in_at = request.session.get(SIGNED_IN_AT, 0)
@@ -51,6 +51,7 @@ class GrantMiddleware:
                 now - signed_in_at > settings.NCR_SESSION_MAX_MINUTES * 60
                 or now - last_seen > settings.NCR_SESSION_IDLE_MINUTES * 60
             ):
+                request.expired_user_id = request.user.pk
                 logout(request)
                 request.session_expired = True
                 messages.info(request, _("Your session has expired. Please sign in again."))
@@ -59,7 +60,8 @@ class GrantMiddleware:
                     request.session[LAST_SEEN] = now
                 grant = load_grant(request.session)
                 request.grant = grant
-                request.organisation = SimpleLazyObject(lambda: _organisation(grant))
+                # Loaded now, not lazily: access checks compare it with None.
+                request.organisation = _organisation(grant)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

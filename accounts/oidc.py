@@ -17,7 +17,7 @@ from django.contrib import auth
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -31,6 +31,7 @@ from submissions.identifiers import normalise_enterprise_number
 logger = logging.getLogger(__name__)
 
 JWKS_CACHE_KEY = "acmidm:jwks"
+NAME_CLAIMS = ("given_name", "family_name")
 ALGORITHM = "RS256"  # ACM/IDM signs ID tokens with RS256; anything else is refused
 
 
@@ -43,13 +44,18 @@ def _jwks(refresh=False):
     if keys is None:
         response = requests.get(settings.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
         response.raise_for_status()
-        keys = response.json().get("keys", [])
+        body = response.json()
+        keys = body.get("keys") if isinstance(body, dict) else None
+        if not isinstance(keys, list):
+            raise TokenRefused("the provider's JWKS is not a key set")
         cache.set(JWKS_CACHE_KEY, keys, settings.ACMIDM_JWKS_CACHE_SECONDS)
     return keys
 
 
 def _find_key(keys, kid):
     for key in keys:
+        if not isinstance(key, dict):
+            continue
         if key.get("kid") == kid and key.get("kty") == "RSA" and key.get("alg", ALGORITHM) == ALGORITHM:
             return key
     return None
@@ -71,10 +77,10 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
             raise TokenRefused("ID token signed with a key not in the provider's JWKS")
         return jwt.PyJWK(key)
 
-    def _verify_jws(self, payload, key):
+    def _verify_jws(self, token, key):
         try:
-            return jwt.decode(
-                payload,
+            claims = jwt.decode(
+                token,
                 key,
                 algorithms=[ALGORITHM],
                 audience=settings.OIDC_RP_CLIENT_ID,
@@ -84,6 +90,17 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
             )
         except jwt.InvalidTokenError as exc:
             raise TokenRefused(f"ID token refused: {type(exc).__name__}") from exc
+        # Several audiences are only acceptable when we are the authorized party.
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if len(audiences) > 1 and claims.get("azp") != settings.OIDC_RP_CLIENT_ID:
+            raise TokenRefused("ID token for several audiences without us as azp")
+        return claims
+
+    def get_token(self, payload):
+        info = super().get_token(payload)
+        if not isinstance(info, dict):
+            raise TokenRefused("the provider's token answer is not a JSON object")
+        return info
 
     def get_userinfo(self, access_token, id_token, payload):
         # Organisation and rights come only from the verified ID token; userinfo may fill in names.
@@ -91,9 +108,8 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
         if not (claims.get("given_name") or claims.get("family_name")):
             try:
                 extra = super().get_userinfo(access_token, id_token, payload)
-                claims.update(
-                    {k: extra[k] for k in ("given_name", "family_name") if isinstance(extra.get(k), str)}
-                )
+                if isinstance(extra, dict):
+                    claims.update({k: v for k, v in extra.items() if k in NAME_CLAIMS and isinstance(v, str)})
             except (requests.RequestException, ValueError):
                 logger.warning("userinfo unavailable; signing in without names")
         return claims
@@ -176,19 +192,27 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def get(self, request):
         state = request.GET.get("state")
+        known_state = state in request.session.get("oidc_states", {})
         if request.GET.get("error"):
-            super().get(request)
+            if known_state:  # only a flow this browser started may end its session; not any link
+                super().get(request)
             return render(request, "accounts/signin_failed.html", {"cancelled": True}, status=200)
         if "code" not in request.GET or not state:
-            return render(
-                request, "accounts/signin_failed.html", status=403
-            )  # nothing to verify; stay as you are
-        if state not in request.session.get("oidc_states", {}):
+            # Nothing to verify: stay as you are.
+            return render(request, "accounts/signin_failed.html", status=403)
+        if not known_state:
             # Back button, a restored tab or a replayed callback: the flow is gone, start a new one.
             return render(request, "accounts/signin_expired.html", status=200)
         try:
             return super().get(request)
-        except (SuspiciousOperation, requests.RequestException) as exc:
+        except (
+            SuspiciousOperation,
+            requests.RequestException,
+            jwt.PyJWKError,
+            IntegrityError,
+            ValueError,
+        ) as exc:
+            # A refused token, a provider answering nonsense, two first sign-ins racing: nobody signed in.
             logger.warning("sign-in refused: %s", exc)
             return self.login_failure()
 

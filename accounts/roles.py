@@ -20,7 +20,7 @@ STAFF_ROLES = frozenset({REVIEWER, MANAGER})
 ALL_ROLES = (SUBMITTER, REVIEWER, MANAGER)
 
 _VALUE_RE = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(?:-\s*([^:]+?))?\s*:\s*(.+?)\s*$")
-_KBO_RE = re.compile(r"^\d{9,10}$")
+_KBO_RE = re.compile(r"^[0-9]{9,10}$")
 
 
 @dataclass(frozen=True)

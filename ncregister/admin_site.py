@@ -34,6 +34,12 @@ class NcrAdminSite(admin.AdminSite):
         # The session's grant decides, so a session signed in for a collector never sees the admin.
         return user.is_superuser or getattr(request, "grant", None) is not None and request.grant.is_staff
 
+    def logout(self, request, extra_context=None):
+        # End the ACM/IDM session too, or the next person at this PC is signed in as this staff member.
+        from mozilla_django_oidc.views import OIDCLogoutView
+
+        return OIDCLogoutView.as_view()(request)
+
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not self.has_permission(request):
             return render(request, "403.html", status=403)

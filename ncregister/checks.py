@@ -20,4 +20,8 @@ def check_environment(app_configs, **kwargs):
             )
         if settings.DEBUG:
             errors.append(Error("DJANGO_DEBUG must be off in T&I and PRD.", id="ncregister.E004"))
+        if "OVO000000" in settings.NCR_STAFF_ORGCODES:
+            errors.append(Error("NCR_STAFF_ORGCODES holds the demo code OVO000000.", id="ncregister.E005"))
+        if not settings.SESSION_COOKIE_SECURE:
+            errors.append(Error("NCR_SECURE_COOKIES must be on in T&I and PRD.", id="ncregister.E006"))
     return errors

@@ -31,7 +31,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import Organisation
 from ncregister.admin_site import ReadOnlyAdmin
 from submissions import exports, overview, services, workflow
-from submissions.identifiers import format_enterprise_number, format_establishment_number, search_digits
+from submissions.identifiers import (
+    format_enterprise_number,
+    format_establishment_number,
+    is_digits,
+    search_digits,
+)
 from submissions.models import Holiday, NonConformity, Photo, Upload, WasteStream
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import photo_response
@@ -81,7 +86,7 @@ class WasteStreamFilter(SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not is_digits(value):
             raise IncorrectLookupParameters(value)
         links = WasteStreamLink.objects.filter(nonconformity_id=OuterRef("pk"), wastestream_id=int(value))
         return queryset.filter(Exists(links))
@@ -100,7 +105,7 @@ class CollectorFilter(SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not is_digits(value):
             raise IncorrectLookupParameters(value)
         return queryset.filter(organisation_id=int(value))
 

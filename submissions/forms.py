@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions import services, workflow
 from submissions.deadlines import registration_deadline
-from submissions.identifiers import search_digits
+from submissions.identifiers import is_digits, search_digits
 from submissions.models import NonConformity, WasteStream
 from submissions.photos import prepare_photo
 from submissions.validation import StreamCatalogue, parse_date, validate_record
@@ -28,6 +28,10 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > services.MAX_PHOTOS:  # refuse before decoding anything: decoding is the costly part
+            raise ValidationError(
+                _("At most %(n)d photos per non-conformity.") % {"n": services.MAX_PHOTOS}, code="too_many"
+            )
         prepared, errors = [], []
         for uploaded in files:
             try:
@@ -239,7 +243,7 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
 def expected_version(form):
     """The version the person loaded; a missing or garbled one never matches (the save is refused)."""
     value = str(form.cleaned_data.get("version") or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else -1
+    return int(value) if is_digits(value) and len(value) < 10 else -1
 
 
 def initial_from_record(record, producer_only=False):

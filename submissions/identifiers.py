@@ -9,6 +9,11 @@ from stdnum.be import vat
 _NOISE = re.compile(r"[\s.\-/]")
 
 
+def is_digits(value):
+    """ASCII digits only: str.isdigit() also takes "²" or Arabic-Indic digits, which int() or KBO reject."""
+    return value.isascii() and value.isdigit()
+
+
 def _digits(value):
     value = _NOISE.sub("", str(value or "")).upper()
     return value.removeprefix("BE")
@@ -22,9 +27,9 @@ def _mod97_ok(digits):
 def normalise_enterprise_number(value):
     """Return the 10-digit KBO number, or raise ValidationError with a Dutch message."""
     digits = _digits(value)
-    if len(digits) == 9 and digits.isdigit():
+    if len(digits) == 9 and is_digits(digits):
         digits = "0" + digits  # old 9-digit numbers
-    if len(digits) != 10 or not digits.isdigit() or digits[0] not in "01":
+    if len(digits) != 10 or not is_digits(digits) or digits[0] not in "01":
         raise ValidationError(
             _("An enterprise number has 10 digits and starts with 0 or 1, e.g. 0405.546.706."),
             code="invalid_format",
@@ -43,7 +48,7 @@ def normalise_enterprise_number(value):
 def normalise_establishment_number(value):
     """Return the 10-digit establishment unit number (first digit 2–8, mod-97), or raise ValidationError."""
     digits = _digits(value)
-    if len(digits) != 10 or not digits.isdigit() or digits[0] not in "2345678":
+    if len(digits) != 10 or not is_digits(digits) or digits[0] not in "2345678":
         raise ValidationError(
             _("An establishment unit number has 10 digits and starts with 2 to 8, e.g. 2.147.812.701."),
             code="invalid_format",
@@ -58,7 +63,7 @@ def normalise_establishment_number(value):
 
 def normalise_postcode(value):
     value = str(value or "").strip()
-    if not re.fullmatch(r"[1-9]\d{3}", value):
+    if not re.fullmatch(r"[1-9][0-9]{3}", value):
         raise ValidationError(
             _("A Belgian postcode has 4 digits, from 1000 to 9999."), code="invalid_postcode"
         )
@@ -78,4 +83,4 @@ def format_establishment_number(digits):
 def search_digits(value):
     """The digits of a search term typed with or without dots, or '' when it holds letters too."""
     digits = _digits(value)
-    return digits if digits.isdigit() else ""
+    return digits if is_digits(digits) else ""

@@ -71,6 +71,6 @@ def photo_response(photo):
     except OSError as exc:  # the file is gone from storage: say so, never a 500
         raise Http404 from exc
     response = FileResponse(stored, content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"  # not left in a shared PC's cache after logout
     response["Content-Disposition"] = "inline"
     return response

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from submissions.identifiers import (
+    is_digits,
     normalise_enterprise_number,
     normalise_establishment_number,
     normalise_postcode,
@@ -82,7 +83,7 @@ def parse_stream_numbers(value):
         item = item.strip().rstrip("°")
         if not item:
             continue
-        if not item.isdigit():
+        if not is_digits(item):
             raise ValidationError(
                 _("“%(value)s” is not a waste stream number."),
                 code="invalid_stream",

@@ -28,6 +28,7 @@ from submissions.forms import (
     initial_from_record,
     month_start,
 )
+from submissions.identifiers import is_digits
 from submissions.models import Holiday
 from submissions.photos import photo_response
 from submissions.timeline import public_history
@@ -41,19 +42,27 @@ PENDING_MAX_AGE = 4 * 3600  # seconds: longer than a session, shorter than a for
 
 
 def keep_input_when_signed_out(view):
-    """A form posted after the session ended is kept in the new (anonymous) session; after signing
-    in again the person lands on the same form with their input (photos must be chosen again)."""
+    """A form posted in the request where the session ran out is kept in the new (anonymous) session,
+    bound to the person it belonged to; after signing in again that person lands on the same form with
+    their input (photos must be chosen again). Any other anonymous post is just sent to sign in."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
-            data = {
-                key: [value[:5000] for value in request.POST.getlist(key)[:40]]
-                for key in list(request.POST)[:40]
-                if key != "csrfmiddlewaretoken"
-            }
-            request.session[PENDING_FORM] = {"path": request.path, "data": data, "at": time.time()}
-            messages.info(request, _("Sign in again to save the non-conformity: your input is kept."))
+            if request.session_expired:
+                fields = {*NonConformityForm.base_fields, *WithdrawForm.base_fields} - {"photos"}
+                data = {
+                    key: [value[:5000] for value in request.POST.getlist(key)[:40]]
+                    for key in fields
+                    if key in request.POST
+                }
+                request.session[PENDING_FORM] = {
+                    "path": request.path,
+                    "data": data,
+                    "at": time.time(),
+                    "user": request.expired_user_id,
+                }
+                messages.info(request, _("Sign in again to save the non-conformity: your input is kept."))
             return redirect(sign_in_url(request))
         return view(request, *args, **kwargs)
 
@@ -61,13 +70,13 @@ def keep_input_when_signed_out(view):
 
 
 def pending_input(request):
-    """The input kept for this page, once; None when there is none."""
+    """The input kept for this page and this person, once; None when there is none."""
     pending = request.session.get(PENDING_FORM)
     if not pending or pending.get("path") != request.path:
         return None
     del request.session[PENDING_FORM]
-    if time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
-        return None
+    if pending.get("user") != request.user.pk or time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
+        return None  # someone else signed in on this browser, or it is too old
     data = pending.get("data", {})
     return {
         key: values if key == "waste_streams" else (values[0] if values else "")
@@ -166,7 +175,7 @@ def new(request):
         if kept:
             initial.update(kept)
             messages.info(request, _("Your input was kept. Check it and save."))
-        elif request.GET.get("van", "").isdigit():
+        elif is_digits(request.GET.get("van", "")):
             # "Another non-conformity": the same producer, the rest fresh.
             source = for_organisation(request).filter(pk=request.GET["van"]).first()
             if source:

@@ -21,7 +21,7 @@ PRD_ENV = {
     "DJANGO_ALLOWED_HOSTS": "ncr.example.be",
     "OIDC_RP_CLIENT_ID": "ncregister",
     "OIDC_RP_CLIENT_SECRET": "client-secret-for-tests",
-    "NCR_STAFF_ORGCODES": "OVO000000",
+    "NCR_STAFF_ORGCODES": "OVO000123",
 }
 
 

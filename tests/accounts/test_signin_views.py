@@ -75,3 +75,23 @@ def test_break_glass_password_login_is_for_superusers_only(client, django_user_m
 
 def test_the_standin_is_not_installed_in_the_portal():
     assert not any(app.startswith(("accounts.standin", "oidc_provider")) for app in settings.INSTALLED_APPS)
+
+
+def test_a_link_with_an_error_does_not_sign_anyone_out(client, submitter_a):
+    response = client.get("/oidc/callback/?error=access_denied&state=not-ours")
+    assert "Aanmelden geannuleerd" in response.content.decode()
+    assert client.get("/register/").status_code == 200
+
+
+def test_the_admin_logout_ends_the_acmidm_session_too(client, reviewer):
+    response = client.post("/admin/logout/")
+    assert response["Location"].startswith(settings.OIDC_OP_LOGOUT_ENDPOINT + "?client_id=")
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_organisation_code_cannot_be_changed_in_the_admin(client, manager, organisation_a):
+    url = f"/admin/accounts/organisation/{organisation_a.pk}/change/"
+    client.post(url, {"code": "0353456320", "name": "Nieuwe naam", "audience": "EA"})
+    organisation_a.refresh_from_db()
+    assert organisation_a.code == "0405546706"
+    assert organisation_a.name == "Nieuwe naam"

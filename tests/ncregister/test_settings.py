@@ -124,3 +124,16 @@ def test_the_suite_stops_with_one_line_when_no_postgresql_answers():
     assert result.returncode == 2
     assert "No PostgreSQL answers at 127.0.0.1:1" in result.stdout + result.stderr
     assert "DATABASE_URL=" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "check"),
+    [
+        ("NCR_STAFF_ORGCODES", "OVO000000", "ncregister.E005"),
+        ("NCR_SECURE_COOKIES", "false", "ncregister.E006"),
+    ],
+)
+def test_check_refuses_demo_or_unsafe_values_in_prd(variable, value, check):
+    result = manage("check", env=clean_env(**{**PRD_ENV, variable: value}))
+    assert result.returncode != 0
+    assert check in result.stderr
