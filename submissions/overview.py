@@ -143,15 +143,20 @@ def _totals(months, limit):
     )
 
 
+MAX_CANDIDATES = 5000  # beyond this, adding up every producer of the period is as quick
+
+
 def top_producers(start, end, limit=PAGE_SIZE):
     """[{producer_enterprise_number, n, refused}]: the `limit` producers with the most records in
     [start, end), from the summary. Exact, but it adds up only the producers that can still make the
     list instead of every producer of the period (a year holds tens of thousands)."""
     months = summary_in_period(ProducerMonth, start, end)
     month_count = months_between(start, add_months(end, -1))
-    # A lower bound for the limit-th total: the totals of the producers with the busiest months.
-    busiest = months.order_by("-records").values_list("producer_enterprise_number", flat=True)
-    busiest = set(busiest[: limit * month_count])
+    # A lower bound for the limit-th total: the totals of the busiest producers of one full month
+    # (the one before the last: the last is often the current, half-empty month).
+    sample_month = add_months(end, -2) if month_count > 1 else start
+    busiest = months.filter(month=sample_month).order_by("-records")
+    busiest = set(busiest.values_list("producer_enterprise_number", flat=True)[: limit * 2])
     if len(busiest) < limit:
         return _totals(months, limit)
     totals = _totals(months.filter(producer_enterprise_number__in=busiest), limit)
@@ -161,7 +166,9 @@ def top_producers(start, end, limit=PAGE_SIZE):
         months.filter(records__gte=floor).values_list("producer_enterprise_number", flat=True).distinct()
     )
     if candidates <= busiest:
-        return totals  # (the usual case) every producer that can make the list was added up already
+        return totals  # every producer that can make the list was added up already
+    if len(candidates) > MAX_CANDIDATES:
+        return _totals(months, limit)
     return _totals(months.filter(producer_enterprise_number__in=candidates), limit)
 
 
