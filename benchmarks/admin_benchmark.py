@@ -206,6 +206,16 @@ def measure(client, url, runs=5, before=None):
     return statistics.median(timings), min(timings), response
 
 
+def measure_plain(call, runs=5):
+    call()  # warm-up
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -294,13 +304,27 @@ def main():
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} (other work slows every figure)")
     print(f"\nmedian of 5 warm requests (Django test Client, signed in as a reviewer); target {TARGET_MS} ms")
+    # Baselines in the same run: a request that touches nothing (the floor of the test Client and the
+    # middleware) and the list's first page as one bare SQL query (what the database alone needs).
+    floor = statistics.median(measure_plain(lambda: client.get("/health/")))
+    first_page_sql = (
+        "SELECT id, observed_on, producer_name, producer_enterprise_number, municipality, action, status "
+        "FROM submissions_nonconformity ORDER BY observed_on DESC, id DESC LIMIT 100"
+    )
+    with connection.cursor() as cursor:
+        sql = statistics.median(measure_plain(lambda: (cursor.execute(first_page_sql), cursor.fetchall())))
+    print(f"  baseline: a request that touches nothing        {floor:8.1f} ms")
+    print(f"  baseline: the first page as one bare SQL query  {sql:8.1f} ms")
     worst = 0
     for label, url, *before in cases:
         median, fastest, response = measure(client, url, before=before[0] if before else None)
         worst = max(worst, median)
         shown = shown_count(response)
         verdict = "ok" if median < TARGET_MS else "OVER TARGET"
-        print(f"  {label:<46} {median:8.1f} ms  (fastest {fastest:6.1f})  {verdict:<11} {shown}")
+        print(
+            f"  {label:<46} {median:8.1f} ms  (fastest {fastest:6.1f}, {median / sql:5.1f}× bare SQL)"
+            f"  {verdict:<11} {shown}"
+        )
     print(
         f"\nslowest: {worst:.1f} ms ({'all under' if worst < TARGET_MS else 'not all under'} {TARGET_MS} ms)"
     )
