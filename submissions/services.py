@@ -1,6 +1,8 @@
 """The only writers of a non-conformity: form, upload and admin all go through here,
 so history, the late flag and provenance cannot differ by entry point."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -43,13 +45,19 @@ def record_history(record, user, history_type="~", reason=None):
     non_conformity_history.create_historical_record(record, history_type)
 
 
-def _save_quietly(record, **kwargs):
-    """Save without simple-history's automatic rows; the caller writes one row itself."""
+@contextlib.contextmanager
+def _quietly(record):
+    """Writes without simple-history's automatic rows (a save, an m2m change); the caller writes one row."""
     record.skip_history_when_saving = True
     try:
-        record.save(**kwargs)
+        yield
     finally:
         del record.skip_history_when_saving
+
+
+def _save_quietly(record):
+    with _quietly(record):
+        record.save()
 
 
 class DuplicateOwnReference(ValidationError):
@@ -126,16 +134,17 @@ def create_non_conformity(
     )
     apply_deadline(record)
     _save_checked(record)
-    record.skip_history_when_saving = True
-    try:
-        record.waste_streams.set(waste_streams)
-    finally:
-        del record.skip_history_when_saving
+    _set_streams_quietly(record, waste_streams)
     if photos:
         add_photos(record, photos)
     record_history(record, user, "+")
     summary.schedule([summary.key_of(record)])
     return record
+
+
+def _set_streams_quietly(record, waste_streams):
+    with _quietly(record):
+        record.waste_streams.set(waste_streams)
 
 
 def _lock(record, expected_version):
@@ -161,11 +170,7 @@ def correct_non_conformity(record, *, user, data, waste_streams, expected_versio
     apply_deadline(locked)  # a corrected date moves the deadline; the history shows it
     locked.version += 1
     _save_checked(locked)
-    locked.skip_history_when_saving = True
-    try:
-        locked.waste_streams.set(waste_streams)
-    finally:
-        del locked.skip_history_when_saving
+    _set_streams_quietly(locked, waste_streams)
     if photos:
         add_photos(locked, photos)
     record_history(locked, user, "~", reason="correction")
