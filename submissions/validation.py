@@ -6,8 +6,10 @@ messages per field, so each entry point only has to present them its own way.
 
 import datetime as dt
 import re
+import time
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions.identifiers import (
@@ -43,7 +45,7 @@ def parse_date(value):
     text = str(value).strip()
     for fmt in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return dt.date(*time.strptime(text, fmt)[:3])
         except ValueError:
             continue
     raise ValidationError(_("Not a valid date; use dd/mm/jjjj."), code="invalid_date")
@@ -99,7 +101,7 @@ def validate_record(raw, catalogue, today=None):
     `raw` keys are the model's field names plus `waste_streams` (numbers). Cleaned `waste_streams`
     holds WasteStream objects valid on the observation date.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     cleaned, errors = {}, {}
 
     def fail(field, message):

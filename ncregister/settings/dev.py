@@ -15,7 +15,7 @@ os.environ.setdefault("NCR_SSL_REDIRECT", "false")
 os.environ.setdefault("NCR_HSTS_SECONDS", "0")
 os.environ.setdefault("NCR_ALLOW_PASSWORD_LOGIN", "true")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 NCR_ENV = "dev"
 WHITENOISE_AUTOREFRESH = True

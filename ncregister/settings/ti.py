@@ -5,6 +5,6 @@ import os
 os.environ.setdefault("ACMIDM_ISSUER", "https://authenticatie-ti.vlaanderen.be/op")
 os.environ.setdefault("NCR_LOG_FORMAT", "json")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 NCR_ENV = "ti"

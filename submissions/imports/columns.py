@@ -24,14 +24,14 @@ COLUMNS = [
         True,
         _("Date of the non-conformity: dd/mm/jjjj, dd-mm-jjjj or jjjj-mm-dd."),
         "04/11/2026",
-    ),  # noqa: E501
+    ),
     Column(
         "ondernemingsnummer",
         "producer_enterprise_number",
         True,
         _("Enterprise number (KBO) of the waste producer, e.g. 0405.546.706."),
         "0405.546.706",
-    ),  # noqa: E501
+    ),
     Column("naam_producent", "producer_name", True, _("Name of the waste producer."), "Bakkerij Janssens BV"),
     Column(
         "vestigingsnummer",
@@ -39,7 +39,7 @@ COLUMNS = [
         False,
         _("Establishment unit number, e.g. 2.147.812.701. Without it, give the complete pickup address."),
         "2.147.812.701",
-    ),  # noqa: E501
+    ),
     Column("straat", "street", False, _("Pickup address: street."), "Kerkstraat"),
     Column("huisnummer", "house_number", False, _("Pickup address: house number."), "12"),
     Column("postcode", "postcode", False, _("Pickup address: postcode (4 digits)."), "2000"),
@@ -50,14 +50,14 @@ COLUMNS = [
         True,
         _("What was found, naming at least the waste that must be sorted."),
         "Karton en pmd tussen het restafval",
-    ),  # noqa: E501
+    ),
     Column(
         "afvalstromen",
         "waste_streams",
         True,
         _("Numbers of the waste streams (VLAREMA art. 4.3.2), separated by ; or ,."),
         "3;16",
-    ),  # noqa: E501
+    ),
     Column("actie", "action", True, _("geweigerd, geregistreerd or nagesorteerd."), "geregistreerd"),
     Column(
         "klant_geinformeerd_op",
@@ -65,7 +65,7 @@ COLUMNS = [
         False,
         _("Date the customer was informed."),
         "05/11/2026",
-    ),  # noqa: E501
+    ),
     Column("containernummer", "container_reference", False, _("Container reference."), "C-1234"),
     Column(
         "eigen_referentie",
@@ -73,7 +73,7 @@ COLUMNS = [
         False,
         _("Your own reference; unique within your organisation."),
         "NC-2026-0001",
-    ),  # noqa: E501
+    ),
 ]
 BY_FIELD = {c.field: c for c in COLUMNS}
 

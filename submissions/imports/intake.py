@@ -11,7 +11,7 @@ from submissions.imports.runner import accepted_duplicate
 from submissions.models import Upload
 
 
-class DuplicateUpload(Exception):  # noqa: N818 - a refusal that carries the earlier upload
+class DuplicateUpload(Exception):
     def __init__(self, previous):
         super().__init__(previous.pk)
         self.previous = previous

@@ -21,7 +21,7 @@ HEAD_BYTES = 64 * 1024
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-class FileRefused(Exception):  # noqa: N818 - a refusal, not a programming error
+class FileRefused(Exception):
     """The file as a whole cannot be imported; `message` says why, in words for the person."""
 
     def __init__(self, message):

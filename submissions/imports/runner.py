@@ -27,7 +27,7 @@ BATCH_SIZE = 2000
 MAX_ERRORS = 10_000  # kept and shown; the count says how many there were in all
 
 
-class Rejected(Exception):  # noqa: N818 - an outcome, raised to roll the transaction back
+class Rejected(Exception):
     pass
 
 

@@ -62,7 +62,8 @@ def test_it_signs_a_submitter_in_with_pkce(portal):
     query = parse_qs(urlsplit(first.headers["Location"]).query)
     assert query["code_challenge_method"] == ["S256"]
     assert len(query["code_challenge"][0]) >= 43
-    assert query["state"] and query["nonce"]
+    assert query["state"]
+    assert query["nonce"]
     old_session_id = session.cookies.get("ncr_sessionid")
 
     session, callback = start_sign_in(portal, session=session)

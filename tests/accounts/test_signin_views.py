@@ -19,7 +19,8 @@ def test_the_authorization_request_carries_pkce_state_nonce_and_scopes(client):
     query = query_of(response)
     assert query["code_challenge_method"] == ["S256"]
     assert query["scope"] == [settings.OIDC_RP_SCOPES]
-    assert query["state"] and query["nonce"]
+    assert query["state"]
+    assert query["nonce"]
     assert "acr_values" not in query
 
 

@@ -25,7 +25,8 @@ def sign_in_on_phone(page, login, persona, start="/oidc/authenticate/"):
 
 def assert_touch_target(locator):
     box = locator.bounding_box()
-    assert box is not None and box["height"] >= 44, box
+    assert box is not None
+    assert box["height"] >= 44, box
 
 
 def test_a_driver_files_corrects_and_withdraws_a_non_conformity_on_a_phone(phone_page, portal, login):

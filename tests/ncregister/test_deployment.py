@@ -15,7 +15,8 @@ def test_compose_file_is_valid_and_migrations_run_once(tmp_path):
         ["docker-compose", "config"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert "migrate" in result.stdout and "web:" in result.stdout
+    assert "migrate" in result.stdout
+    assert "web:" in result.stdout
     web = result.stdout.split("  web:")[1]
     assert "migrate" not in web.split("depends_on")[0]  # the web service never migrates itself
 

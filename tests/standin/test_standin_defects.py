@@ -36,7 +36,9 @@ def defective_token(standin, defect):
 def test_tampered_signature(standin):
     token, flow = defective_token(standin, "tampered_signature")
     header, payload = unverified(token)
-    assert header["alg"] == "RS256" and payload["iss"] == standin.issuer and payload["nonce"] == flow["nonce"]
+    assert header["alg"] == "RS256"
+    assert payload["iss"] == standin.issuer
+    assert payload["nonce"] == flow["nonce"]
     with pytest.raises(jwt.InvalidSignatureError):
         verify(standin, token)
 
@@ -45,8 +47,10 @@ def test_unknown_key(standin):
     token, _ = defective_token(standin, "unknown_key")
     header, payload = unverified(token)
     known = {k["kid"] for k in requests.get(f"{standin.issuer}/v1/keys", timeout=10).json()["keys"]}
-    assert header["alg"] == "RS256" and header["kid"] not in known
-    assert payload["iss"] == standin.issuer and payload["aud"] == standin.client_id
+    assert header["alg"] == "RS256"
+    assert header["kid"] not in known
+    assert payload["iss"] == standin.issuer
+    assert payload["aud"] == standin.client_id
     key, _ = real_key(standin)
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(token, key, algorithms=["RS256"], audience=standin.client_id)
@@ -56,7 +60,8 @@ def test_alg_none(standin):
     token, _ = defective_token(standin, "alg_none")
     header, payload = unverified(token)
     assert header["alg"] == "none"
-    assert token.endswith(".") and token.count(".") == 2
+    assert token.endswith(".")
+    assert token.count(".") == 2
     assert payload["iss"] == standin.issuer
     with pytest.raises(jwt.InvalidAlgorithmError):
         verify(standin, token)
@@ -66,7 +71,8 @@ def test_hs256_signed_with_public_key_pem(standin):
     token, _ = defective_token(standin, "hs256_public_key")
     header, payload = unverified(token)
     key, kid = real_key(standin)
-    assert header["alg"] == "HS256" and header["kid"] == kid
+    assert header["alg"] == "HS256"
+    assert header["kid"] == kid
     pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     signing_input, signature = token.rsplit(".", 1)
     expected = hmac.new(pem, signing_input.encode(), hashlib.sha256).digest()

@@ -21,7 +21,8 @@ def test_a_jpeg_is_turned_upright_and_stripped_of_exif():
     assert image.size == (20, 40)
     assert dict(image.getexif()) == {}
     assert prepared.content_type == "image/jpeg"
-    assert prepared.name.endswith(".jpg") and "IMG_1" not in prepared.name
+    assert prepared.name.endswith(".jpg")
+    assert "IMG_1" not in prepared.name
 
 
 @pytest.mark.parametrize(("fmt", "content_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])

@@ -37,13 +37,17 @@ def messages(upload):
 
 def test_a_semicolon_csv_is_stored_with_its_upload(uploader):
     upload = uploader(csv_bytes([valid_row(1), valid_row(2)]))
-    assert upload.status == "accepted" and upload.row_count == 2 and upload.errors == []
+    assert upload.status == "accepted"
+    assert upload.row_count == 2
+    assert upload.errors == []
     records = NonConformity.objects.filter(upload=upload).order_by("own_reference")
     assert [r.own_reference for r in records] == ["REF-1", "REF-2"]
     first = records[0]
-    assert first.source == "upload" and first.received_at == upload.received_at
+    assert first.source == "upload"
+    assert first.received_at == upload.received_at
     assert first.producer_enterprise_number == "0405546706"
-    assert first.action == "registered" and first.customer_informed_on == dt.date(2026, 11, 3)
+    assert first.action == "registered"
+    assert first.customer_informed_on == dt.date(2026, 11, 3)
     assert sorted(s.number for s in first.waste_streams.all()) == [3, 16]
     assert first.description == 'Karton; pmd en "folie" in het restafval'
 
@@ -52,7 +56,8 @@ def test_each_record_gets_one_history_row_with_its_streams(uploader):
     upload = uploader(csv_bytes([valid_row(1)]))
     record = NonConformity.objects.get(upload=upload)
     history = record.history.all()
-    assert len(history) == 1 and history[0].history_type == "+"
+    assert len(history) == 1
+    assert history[0].history_type == "+"
     assert history[0].history_user_id == upload.uploaded_by_id
     assert sorted(s.wastestream.number for s in history[0].waste_streams.all()) == [3, 16]
 
@@ -66,7 +71,8 @@ def test_the_late_flag_comes_from_the_upload_time(uploader):
 
 def test_a_comma_csv_with_bom_is_stored(uploader):
     upload = uploader(csv_bytes([valid_row(1)], sep=",", bom=True))
-    assert upload.status == "accepted" and upload.row_count == 1
+    assert upload.status == "accepted"
+    assert upload.row_count == 1
 
 
 def test_a_windows_1252_csv_is_stored(uploader):
@@ -106,14 +112,15 @@ def test_headers_ignore_case_spaces_and_accents_and_order(uploader):
 
 def test_blank_rows_are_skipped(uploader):
     upload = uploader(csv_bytes([valid_row(1), [""] * len(HEADERS), valid_row(2)]))
-    assert upload.status == "accepted" and upload.row_count == 2
+    assert upload.status == "accepted"
+    assert upload.row_count == 2
 
 
 def test_an_xlsx_with_date_cells_and_numbers_is_stored(uploader):
     row = valid_row(
         1,
         datum=dt.date(2026, 11, 2),
-        klant_geinformeerd_op=dt.datetime(2026, 11, 3, 8, 30),
+        klant_geinformeerd_op=dt.datetime(2026, 11, 3, 8, 30),  # noqa: DTZ001 - an Excel cell has no time zone
         ondernemingsnummer=405546706,  # Excel drops the leading zero
         postcode=2000,
         huisnummer=12,
@@ -122,7 +129,8 @@ def test_an_xlsx_with_date_cells_and_numbers_is_stored(uploader):
     upload = uploader(xlsx_bytes([row]), name="lijst.xlsx")
     assert upload.status == "accepted", upload.errors
     record = NonConformity.objects.get(upload=upload)
-    assert record.observed_on == dt.date(2026, 11, 2) and record.customer_informed_on == dt.date(2026, 11, 3)
+    assert record.observed_on == dt.date(2026, 11, 2)
+    assert record.customer_informed_on == dt.date(2026, 11, 3)
     assert (record.producer_enterprise_number, record.postcode, record.house_number) == (
         "0405546706",
         "2000",
@@ -153,7 +161,8 @@ def test_one_bad_row_stores_nothing_and_every_error_is_reported(uploader):
         valid_row(4, ondernemingsnummer="0405.546.707"),
     ]
     upload = uploader(csv_bytes(rows))
-    assert upload.status == "rejected" and upload.error_count == 2
+    assert upload.status == "rejected"
+    assert upload.error_count == 2
     assert [(e["row"], e["column"], e["value"]) for e in upload.errors] == [
         (3, "datum", "31/02/2026"),
         (5, "ondernemingsnummer", "0405.546.707"),
@@ -197,7 +206,8 @@ def test_an_own_reference_the_organisation_already_has_is_an_error(uploader, mak
 
 def test_rows_without_own_reference_are_never_duplicates(uploader):
     upload = uploader(csv_bytes([valid_row(1, eigen_referentie=""), valid_row(2, eigen_referentie="")]))
-    assert upload.status == "accepted" and upload.row_count == 2
+    assert upload.status == "accepted"
+    assert upload.row_count == 2
 
 
 def test_another_organisations_reference_is_no_duplicate(uploader, make_record, organisation_b):
@@ -211,7 +221,8 @@ def test_a_file_already_accepted_is_refused_before_parsing(uploader):
     with pytest.raises(DuplicateUpload) as refused:
         uploader(content)
     assert refused.value.previous == first
-    assert Upload.objects.count() == 1 and NonConformity.objects.count() == 1
+    assert Upload.objects.count() == 1
+    assert NonConformity.objects.count() == 1
 
 
 def test_a_rejected_file_may_be_uploaded_again_after_correction(uploader):
@@ -225,13 +236,15 @@ def test_a_rejected_file_may_be_uploaded_again_after_correction(uploader):
 def refused_at_intake(uploader, content, name="lijst.csv"):
     with pytest.raises(FileRefused) as refused:
         uploader(content, name=name)
-    assert Upload.objects.count() == 0 and NonConformity.objects.count() == 0
+    assert Upload.objects.count() == 0
+    assert NonConformity.objects.count() == 0
     return refused.value.message
 
 
 def rejected_by_worker(uploader, content, name="lijst.csv"):
     upload = uploader(content, name=name)
-    assert upload.status == "rejected" and NonConformity.objects.count() == 0
+    assert upload.status == "rejected"
+    assert NonConformity.objects.count() == 0
     return upload.errors[0]["message"]
 
 

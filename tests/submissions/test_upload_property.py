@@ -54,7 +54,8 @@ def import_and_check(user, organisation, content, name):
     if upload.status == "accepted":
         assert added == upload.row_count == NonConformity.objects.filter(upload=upload).count()
     else:
-        assert added == 0 and upload.errors
+        assert added == 0
+        assert upload.errors
     return upload, added
 
 

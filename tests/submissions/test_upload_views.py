@@ -49,9 +49,8 @@ def test_the_page_shows_the_columns_and_the_templates(client, submitter_a):
     body = response.content.decode()
     for header in ("datum", "ondernemingsnummer", "afvalstromen", "eigen_referentie"):
         assert f"<code>{header}</code>" in body
-    assert (
-        reverse("upload_template", args=["csv"]) in body and reverse("upload_template", args=["xlsx"]) in body
-    )
+    assert reverse("upload_template", args=["csv"]) in body
+    assert reverse("upload_template", args=["xlsx"]) in body
 
 
 def test_the_csv_template_is_accepted_as_it_is(client, run_worker, submitter_a, files):
@@ -70,7 +69,8 @@ def test_the_xlsx_template_has_a_header_row_a_date_cell_and_is_accepted(
 ):
     template = client.get(reverse("upload_template", args=["xlsx"]))
     rows = CalamineWorkbook.from_filelike(io.BytesIO(template.content)).get_sheet_by_index(0).to_python()
-    assert rows[0][0] == "datum" and rows[1][0].isoformat() == "2026-11-04"
+    assert rows[0][0] == "datum"
+    assert rows[1][0].isoformat() == "2026-11-04"
     post_file(client, template.content, "sjabloon.xlsx")
     run_worker()
     assert Upload.objects.get().status == "accepted"
@@ -80,10 +80,12 @@ def test_a_posted_file_waits_for_the_worker_then_shows_the_records(client, run_w
     response = post_file(client, csv_bytes([valid_row(1), valid_row(2)]))
     upload = Upload.objects.get()
     assert response["Location"] == reverse("upload_detail", args=[upload.pk])
-    assert upload.status == "queued" and NonConformity.objects.count() == 0
+    assert upload.status == "queued"
+    assert NonConformity.objects.count() == 0
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     waiting = client.get(response["Location"]).content.decode()
-    assert 'http-equiv="refresh"' in waiting and "js/upload.js" in waiting
+    assert 'http-equiv="refresh"' in waiting
+    assert "js/upload.js" in waiting
     assert client.get(reverse("upload_status", args=[upload.pk])).json()["finished"] is False
 
     run_worker()
@@ -91,7 +93,9 @@ def test_a_posted_file_waits_for_the_worker_then_shows_the_records(client, run_w
     status = client.get(reverse("upload_status", args=[upload.pk])).json()
     assert status == {"status": "accepted", "finished": True, "rows_done": 2, "row_count": 2, "percent": 100}
     page = client.get(response["Location"]).content.decode()
-    assert "Opgeslagen non-conformiteiten: 2." in page and "REF-1" in page and "REF-2" in page
+    assert "Opgeslagen non-conformiteiten: 2." in page
+    assert "REF-1" in page
+    assert "REF-2" in page
     assert 'http-equiv="refresh"' not in page
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
@@ -101,7 +105,8 @@ def test_errors_are_listed_and_downloadable_with_neutralised_cells(client, run_w
     run_worker()
     upload = Upload.objects.get()
     page = client.get(reverse("upload_detail", args=[upload.pk])).content.decode()
-    assert "Er werd niets opgeslagen." in page and "Dit veld is verplicht." in page
+    assert "Er werd niets opgeslagen." in page
+    assert "Dit veld is verplicht." in page
     report = client.get(reverse("upload_errors", args=[upload.pk]))
     assert report["Content-Disposition"] == f'attachment; filename="fouten-upload-{upload.pk}.csv"'
     lines = report.content.decode("utf-8-sig").splitlines()
@@ -115,7 +120,8 @@ def test_a_refused_file_gets_a_message_on_the_form_and_nothing_is_queued(client,
     response = post_file(client, b"%PDF-1.4 binary", "lijst.csv")
     assert response.status_code == 400
     assert "Dit is geen CSV- of XLSX-bestand." in response.content.decode()
-    assert Upload.objects.count() == 0 and DBTaskResult.objects.count() == 0
+    assert Upload.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
 
 
 def test_an_accepted_file_uploaded_again_links_to_the_first_upload(client, run_worker, submitter_a, files):
@@ -135,7 +141,8 @@ def test_the_history_shows_only_the_own_organisation(client, submitter_a, organi
     )
     post_file(client, csv_bytes([valid_row(1)]), "van-a.csv")
     body = client.get(reverse("upload_index")).content.decode()
-    assert "van-a.csv" in body and "van-b.csv" not in body
+    assert "van-a.csv" in body
+    assert "van-b.csv" not in body
     for name in ("upload_detail", "upload_status", "upload_errors"):
         assert client.get(reverse(name, args=[other.pk])).status_code == 404
 
@@ -148,7 +155,8 @@ def test_the_status_shows_progress_while_processing(client, submitter_a, organis
     )
     Upload.objects.filter(pk=upload.pk).update(status="processing", rows_done=2000, row_count=8000)
     status = client.get(reverse("upload_status", args=[upload.pk])).json()
-    assert status["percent"] == 25 and status["finished"] is False
+    assert status["percent"] == 25
+    assert status["finished"] is False
     runner.process_upload(upload.pk)
     assert client.get(reverse("upload_status", args=[upload.pk])).json()["status"] == "accepted"
 
@@ -159,7 +167,8 @@ def test_a_worker_crash_never_leaves_an_upload_processing(client, run_worker, su
     upload.file.delete(save=False)  # the file vanished from storage
     run_worker()
     upload.refresh_from_db()
-    assert upload.status == "rejected" and "fout aan onze kant" in upload.errors[0]["message"]
+    assert upload.status == "rejected"
+    assert "fout aan onze kant" in upload.errors[0]["message"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -193,4 +202,5 @@ def test_progress_is_visible_to_other_connections_during_the_import(
     monkeypatch.setattr(runner.Progress, "__call__", write_and_look)
     runner.process_upload(upload.pk)
     assert seen[:4] == [(2000, "processing"), 2000, (4000, "processing"), 4000]
-    assert Upload.objects.get().status == "accepted" and NonConformity.objects.count() == 4500
+    assert Upload.objects.get().status == "accepted"
+    assert NonConformity.objects.count() == 4500
