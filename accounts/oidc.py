@@ -26,7 +26,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from accounts import roles
 from accounts.grants import Grant, save_grant
 from accounts.models import Organisation
-from submissions.identifiers import normalise_enterprise_number
+from ncregister.identifiers import normalise_enterprise_number
 
 logger = logging.getLogger(__name__)
 

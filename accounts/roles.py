@@ -8,6 +8,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from ncregister.identifiers import normalise_orgcode
+
 logger = logging.getLogger(__name__)
 
 MAX_VALUES = 200  # more than any real person holds; the rest is ignored
@@ -17,10 +19,8 @@ SUBMITTER = "Indieners"
 REVIEWER = "OVAM-behandelaars"
 MANAGER = "OVAM-beheerders"
 STAFF_ROLES = frozenset({REVIEWER, MANAGER})
-ALL_ROLES = (SUBMITTER, REVIEWER, MANAGER)
 
 _VALUE_RE = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(?:-\s*([^:]+?))?\s*:\s*(.+?)\s*$")
-_KBO_RE = re.compile(r"^[0-9]{9,10}$")
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,6 @@ class RoleValue:
 def key(text):
     """Case- and space-insensitive comparison key for right and context codes."""
     return re.sub(r"\s+", "", text).lower()
-
-
-def normalise_orgcode(code):
-    """KBO numbers as 10 digits (a 9-digit one gets a leading 0), OVO codes upper case; never checksummed."""
-    code = re.sub(r"[\s.]", "", str(code or "")).upper()
-    code = code.removeprefix("BE") if _KBO_RE.match(code.removeprefix("BE")) else code
-    return code.zfill(10) if _KBO_RE.match(code) else code
 
 
 def parse_role_claim(claim):

@@ -200,7 +200,7 @@ def phase_copy(path):
             table = open_table(fh, os.path.getsize(path))
             _number, header = next(table.rows)
             positions, _problems = match_headers(header)
-            checker = RowChecker(positions, len(header), StreamCatalogue.load(), timezone.localdate())
+            checker = RowChecker(positions, len(header), StreamCatalogue(), timezone.localdate())
             cleaned_rows = [checker.check(n, cells)[0] for n, cells in table.rows]
         count = len(cleaned_rows)
         links = sum(len(c["waste_streams"]) for c in cleaned_rows)

@@ -9,8 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 ENVIRONMENTS = ("dev", "ti", "prd")
 
 
-class MissingSetting(ImproperlyConfigured):
-    """A mandatory environment variable is not set; start-up prints it as one line."""
+class ConfigurationError(ImproperlyConfigured):
+    """An environment variable is missing or unreadable; start-up prints it as one line."""
 
 
 def select_settings(default_env):
@@ -25,5 +25,5 @@ def load_settings_or_exit():
     """Import the settings now, so a missing variable stops start-up with one line instead of a traceback."""
     try:
         importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
-    except MissingSetting as exc:
+    except ConfigurationError as exc:
         sys.exit(f"Configuration error: {exc}")

@@ -1,10 +1,11 @@
-"""Which records a request may see: always the session's organisation, never a form or URL value.
+"""Which records, photos and uploads a request may see: always the session's organisation, never a
+form or URL value.
 
 Every submitter view and export goes through these helpers, so another organisation's record,
-photo or export simply does not exist for the request (404).
+photo, upload or export simply does not exist for the request (404).
 """
 
-from submissions.models import NonConformity, Photo
+from submissions.models import NonConformity, Photo, Upload
 
 
 def for_organisation(request):
@@ -21,3 +22,11 @@ def photos_for_organisation(request):
     if organisation is None:
         return Photo.objects.none()
     return Photo.objects.filter(non_conformity__organisation_id=organisation.pk)
+
+
+def uploads_for_organisation(request):
+    """The uploads of the session's organisation (none without one)."""
+    organisation = request.organisation
+    if organisation is None:
+        return Upload.objects.none()
+    return Upload.objects.filter(organisation_id=organisation.pk)

@@ -30,27 +30,23 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organisation
 from ncregister.admin_site import ReadOnlyAdmin
-from submissions import exports, overview, services, workflow
-from submissions.identifiers import (
+from ncregister.identifiers import (
     format_enterprise_number,
     format_establishment_number,
     is_digits,
     search_digits,
 )
+from submissions import exports, overview, services, workflow
 from submissions.models import Holiday, NonConformity, Photo, Upload, WasteStream
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import photo_response
+from submissions.summary import add_months, month_of
 
 STAFF = "staff"
 WasteStreamLink = NonConformity.waste_streams.through
 
 
 # --- Filters -------------------------------------------------------------------------------------
-
-
-def _month_start(day, months_back=0):
-    month_index = day.year * 12 + day.month - 1 - months_back
-    return dt.date(month_index // 12, month_index % 12 + 1, 1)
 
 
 class PeriodFilter(DateFieldListFilter):
@@ -61,13 +57,13 @@ class PeriodFilter(DateFieldListFilter):
         today = timezone.localdate()
         tomorrow = today + dt.timedelta(days=1)
         since, until = self.lookup_kwarg_since, self.lookup_kwarg_until
-        this_month = _month_start(today)
+        this_month = month_of(today)
         this_year = dt.date(today.year, 1, 1)
         self.links = (
             (_("Any date"), {}),
             (_("This month"), {since: this_month, until: tomorrow}),
-            (_("Last month"), {since: _month_start(today, 1), until: this_month}),
-            (_("Past 3 months"), {since: _month_start(today, 2), until: tomorrow}),
+            (_("Last month"), {since: add_months(this_month, -1), until: this_month}),
+            (_("Past 3 months"), {since: add_months(this_month, -2), until: tomorrow}),
             (_("This year"), {since: this_year, until: tomorrow}),
             (_("Last year"), {since: dt.date(today.year - 1, 1, 1), until: this_year}),
         )

@@ -1,38 +1,24 @@
-"""Exports of non-conformities as CSV (streamed, any size) and XLSX (capped), used by the register,
-the admin and error reports.
-
-Every text cell is neutralised: a value starting with =, +, -, @, tab or CR gets a leading
-apostrophe, so a spreadsheet shows it as text and never runs it as a formula.
+"""Exports of non-conformities as CSV (streamed, any size) and XLSX (capped), used by the register
+and the admin; file name, caching and formula neutralisation come from submissions.downloads.
 
     csv_response(queryset, "register.csv")
     xlsx_response(queryset, "register.xlsx", cap=XLSX_CAP)
 """
 
-import csv
 import datetime as dt
 import io
+import itertools
 
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from ncregister.identifiers import format_enterprise_number, format_establishment_number
 from submissions import workflow
-from submissions.identifiers import format_enterprise_number, format_establishment_number
+from submissions.downloads import csv_download, sheet_value, xlsx_download
 
 XLSX_CAP = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_DELIMITER = ";"  # what Excel expects in Belgium
 CHUNK = 500
-
-
-def neutralise(value):
-    """The value, with a leading apostrophe when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(moment):
@@ -81,62 +67,30 @@ def rows(queryset, columns=COLUMNS):
 
 
 def _csv_text(value):
-    if value is None:
-        return ""
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return neutralise(str(value))
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(queryset, columns=COLUMNS):
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    yield "\ufeff"  # BOM: Excel then reads UTF-8 (é, °) correctly
-    yield writer.writerow([neutralise(h) for h in headers(columns)])
-    for values in rows(queryset, columns):
-        yield writer.writerow([_csv_text(v) for v in values])
-
-
-def _attachment(response, filename):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return value
 
 
 def csv_response(queryset, filename, columns=COLUMNS):
     """A streamed CSV download of every record in `queryset`."""
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(queryset, columns)),
-        content_type="text/csv; charset=utf-8",
-    )
-    return _attachment(response, filename)
-
-
-def _xlsx_value(value):
-    if isinstance(value, Promise):  # lazy translations (status, action labels)
-        value = str(value)
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+    lines = ([_csv_text(v) for v in values] for values in rows(queryset, columns))
+    return csv_download(itertools.chain([headers(columns)], lines), filename, streaming=True)
 
 
 def xlsx_bytes(queryset, cap=XLSX_CAP, columns=COLUMNS):
     """(the workbook as bytes, whether it was capped). A capped sheet ends with a row saying so."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Non-conformities")[:31])
-    sheet.append([_xlsx_value(h) for h in headers(columns)])
+    sheet.append([sheet_value(h) for h in headers(columns)])
     capped = False
     for count, values in enumerate(rows(queryset, columns), start=1):
         if count > cap:
             capped = True
             break
-        sheet.append([_xlsx_value(v) for v in values])
+        sheet.append([sheet_value(v) for v in values])
     if capped:
         sheet.append([capped_message(cap)])
     buffer = io.BytesIO()
@@ -153,8 +107,6 @@ def capped_message(cap):
 def xlsx_response(queryset, filename, cap=XLSX_CAP, columns=COLUMNS):
     """An XLSX download of at most `cap` records; header X-Export-Capped says whether rows were left out."""
     content, capped = xlsx_bytes(queryset, cap, columns)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = xlsx_download(content, filename)
     response["X-Export-Capped"] = "1" if capped else "0"
-    return _attachment(response, filename)
+    return response

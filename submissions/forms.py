@@ -1,19 +1,17 @@
 """Forms of the register. The rules live in submissions.validation (shared with the upload);
 these forms only collect the raw input, call validate_record and tie each message to its field."""
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from submissions import services, workflow
-from submissions.deadlines import registration_deadline
-from submissions.identifiers import is_digits, search_digits
+from ncregister.identifiers import is_digits, search_digits
+from submissions import deadlines, services, workflow
 from submissions.models import NonConformity, WasteStream
-from submissions.photos import prepare_photo
+from submissions.photos import MAX_PHOTOS, check_photo_count, prepare_photo
 from submissions.validation import StreamCatalogue, parse_date, validate_record
 
 
@@ -28,10 +26,7 @@ class PhotosField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > services.MAX_PHOTOS:  # refuse before decoding anything: decoding is the costly part
-            raise ValidationError(
-                _("At most %(n)d photos per non-conformity.") % {"n": services.MAX_PHOTOS}, code="too_many"
-            )
+        check_photo_count(0, len(files))  # refuse before decoding anything: decoding is the costly part
         prepared, errors = [], []
         for uploaded in files:
             try:
@@ -141,7 +136,7 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
     photos = PhotosField(
         label=_("Photos"),
         required=False,
-        help_text=_("Optional; at most 5 photos (JPEG, PNG or WebP)."),
+        help_text=format_lazy(_("Optional; at most {n} photos (JPEG, PNG or WebP)."), n=MAX_PHOTOS),
     )
     confirm_late = forms.BooleanField(
         label=_("Save anyway: I know this non-conformity is registered late."),
@@ -174,11 +169,15 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
 
     def deadline(self):
         day = self.current_date()
-        return registration_deadline(day) if day else None
+        return deadlines.registration_deadline(day) if day else None
 
     def is_late(self):
-        deadline = self.deadline()
-        return bool(deadline and self.received_at > deadline)
+        day = self.current_date()
+        return bool(day and deadlines.is_late(day, self.received_at))
+
+    def earliest_on_time(self):
+        """For the page's script: any earlier observation date is late (see deadlines.earliest_on_time)."""
+        return deadlines.earliest_on_time(self.received_at)
 
     def checked_streams(self):
         if self.is_bound:
@@ -189,13 +188,9 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         """Every stream, with whether it applies on the current date (others are hidden, not offered)."""
         day = self.current_date() or self.today
         checked = self.checked_streams()
+        applying = set(WasteStream.objects.valid_on(day).values_list("pk", flat=True))
         return [
-            {
-                "stream": stream,
-                "checked": str(stream.number) in checked,
-                "applies": (stream.valid_from is None or stream.valid_from <= day)
-                and (stream.valid_until is None or stream.valid_until >= day),
-            }
+            {"stream": stream, "checked": str(stream.number) in checked, "applies": stream.pk in applying}
             for stream in WasteStream.objects.all()
         ]
 
@@ -203,7 +198,7 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
     def clean(self):
         raw = {name: self.cleaned_data.get(name) for name in services.SUBMITTED_FIELDS}
         raw["waste_streams"] = self.cleaned_data.get("waste_streams", [])
-        cleaned, errors = validate_record(raw, StreamCatalogue.load(), today=self.today)
+        cleaned, errors = validate_record(raw, StreamCatalogue(), today=self.today)
         for field, messages in errors.items():
             for message in messages:
                 self.add_error(field, message)
@@ -213,11 +208,10 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         ):
             self.add_error("own_reference", services.duplicate_own_reference().messages[0])
         photos = self.cleaned_data.get("photos") or []
-        existing = self.record.photos.count() if self.record else 0
-        if existing + len(photos) > services.MAX_PHOTOS:
-            self.add_error(
-                "photos", _("At most %(n)d photos per non-conformity.") % {"n": services.MAX_PHOTOS}
-            )
+        try:
+            check_photo_count(self.record.photos.count() if self.record else 0, len(photos))
+        except ValidationError as exc:
+            self.add_error("photos", exc)
         if not self.errors and self.is_late() and not self.cleaned_data.get("confirm_late"):
             self.add_error(
                 "confirm_late",
@@ -376,8 +370,3 @@ class FilterForm(forms.Form):
         if data.get("late"):
             records = records.filter(is_late=data["late"] == "yes")
         return records
-
-
-def month_start(today=None):
-    today = today or timezone.localdate()
-    return dt.date(today.year, today.month, 1)

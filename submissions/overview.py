@@ -5,8 +5,8 @@ keeps up to date (submissions/summary.py); only name, municipality and collector
 records of the producers on the page.
 """
 
-import csv
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Sum
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
-from submissions.exports import CSV_DELIMITER, neutralise
-from submissions.identifiers import format_enterprise_number
+from ncregister.identifiers import format_enterprise_number
+from submissions.downloads import csv_download
 from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, WasteStream
 from submissions.summary import add_months, month_of
 
@@ -359,39 +358,29 @@ def overview_export_view(request, model_admin):
     _form, start, end = period_from_request(request)
     rows = ranking(start, end, limit=EXPORT_SIZE)
     stamp = f"{date_format(start, 'Ym')}-{date_format(add_months(end, -1), 'Ym')}"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="herhaalde-non-conformiteiten-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=CSV_DELIMITER)
-    writer.writerow(
+    header = [
+        _("Enterprise number"),
+        _("Producer name"),
+        _("Municipality"),
+        _("Non-conformities"),
+        _("Refused"),
+        _("Top 3 streams"),
+        _("Collectors"),
+        _("Previous period"),
+        _("Trend"),
+    ]
+    lines = (
         [
-            _("Enterprise number"),
-            _("Producer name"),
-            _("Municipality"),
-            _("Non-conformities"),
-            _("Refused"),
-            _("Top 3 streams"),
-            _("Collectors"),
-            _("Previous period"),
-            _("Trend"),
+            row.formatted_number,
+            row.name,
+            row.municipality,
+            row.count,
+            row.refused,
+            " | ".join(row.streams),
+            " | ".join(row.collectors),
+            row.previous,
+            row.trend,
         ]
+        for row in rows
     )
-    for row in rows:
-        writer.writerow(
-            [
-                neutralise(value) if isinstance(value, str) else value
-                for value in (
-                    row.formatted_number,
-                    row.name,
-                    row.municipality,
-                    row.count,
-                    row.refused,
-                    " | ".join(row.streams),
-                    " | ".join(row.collectors),
-                    row.previous,
-                    row.trend,
-                )
-            ]
-        )
-    return response
+    return csv_download(itertools.chain([header], lines), f"herhaalde-non-conformiteiten-{stamp}.csv")

@@ -14,6 +14,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # Pillow format -> (content type, file extension). The browser's name and type are never trusted.
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 MAX_PIXELS = 40_000_000  # well above any phone camera; stops decompression bombs
+MAX_PHOTOS = 5  # per non-conformity
+
+
+def check_photo_count(existing, adding):
+    """Refuse more than MAX_PHOTOS photos on one record (form, correction and service alike)."""
+    if existing + adding > MAX_PHOTOS:
+        raise ValidationError(
+            _("At most %(n)d photos per non-conformity."), code="too_many_photos", params={"n": MAX_PHOTOS}
+        )
 
 
 def max_bytes():

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions import summary, workflow
-from submissions.deadlines import registration_deadline
+from submissions.deadlines import is_late, registration_deadline
 from submissions.models import NonConformity, Photo, non_conformity_history
-
-MAX_PHOTOS = 5
+from submissions.photos import check_photo_count
 
 # Fields a submitter may set or correct; everything else is provenance or review data.
 SUBMITTED_FIELDS = [
@@ -94,11 +93,10 @@ def _save_checked(record):
 
 def add_photos(record, photos):
     """Store prepared photos (see submissions.photos.prepare_photo) through Django's storage."""
-    if record.photos.count() + len(photos) > MAX_PHOTOS:
-        raise ValidationError(
-            {"photos": [_("At most %(n)d photos per non-conformity.") % {"n": MAX_PHOTOS}]},
-            code="too_many_photos",
-        )
+    try:
+        check_photo_count(record.photos.count(), len(photos))
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.error_list}) from exc
     for prepared in photos:
         photo = Photo(non_conformity=record, content_type=prepared.content_type)
         photo.image.save(prepared.name, ContentFile(prepared.content), save=True)
@@ -106,7 +104,7 @@ def add_photos(record, photos):
 
 def apply_deadline(record, holidays=None):
     record.deadline = registration_deadline(record.observed_on, holidays)
-    record.is_late = record.received_at > record.deadline
+    record.is_late = is_late(record.observed_on, record.received_at, holidays)
 
 
 @transaction.atomic
@@ -228,12 +226,15 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
     if not rows:
         return 0
     now = now or timezone.now()
-    deadlines = {}
+    deadlines = {}  # observation date -> (deadline, late): an upload holds few distinct dates
     records = []
     for data in rows:
         day = data["observed_on"]
         if day not in deadlines:
-            deadlines[day] = registration_deadline(day, holidays)
+            deadlines[day] = (
+                registration_deadline(day, holidays),
+                is_late(day, upload.received_at, holidays),
+            )
         values = {field: data[field] for field in SUBMITTED_FIELDS}
         values.update(
             organisation_id=upload.organisation_id,
@@ -241,8 +242,8 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
             source=NonConformity.Source.UPLOAD,
             upload_id=upload.pk,
             received_at=upload.received_at,
-            deadline=deadlines[day],
-            is_late=upload.received_at > deadlines[day],
+            deadline=deadlines[day][0],
+            is_late=deadlines[day][1],
             created_at=now,
             updated_at=now,
         )

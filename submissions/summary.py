@@ -22,10 +22,6 @@ def month_of(day):
     return day.replace(day=1)
 
 
-def next_month(month):
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
 def add_months(month, count):
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -105,7 +101,9 @@ def refresh(keys):
         ProducerMonth.objects.filter(month=month, producer_enterprise_number__in=numbers).delete()
         ProducerMonthStream.objects.filter(month=month, producer_enterprise_number__in=numbers).delete()
         records = NonConformity.objects.filter(
-            observed_on__gte=month, observed_on__lt=next_month(month), producer_enterprise_number__in=numbers
+            observed_on__gte=month,
+            observed_on__lt=add_months(month, 1),
+            producer_enterprise_number__in=numbers,
         ).order_by()
         for row in records.values("producer_enterprise_number").annotate(
             n=Count("*"), refused=Count("pk", filter=Q(action=NonConformity.Action.REFUSED))

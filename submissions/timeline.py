@@ -6,8 +6,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ncregister.identifiers import format_enterprise_number, format_establishment_number
 from submissions import services, workflow
-from submissions.identifiers import format_enterprise_number, format_establishment_number
 from submissions.models import NonConformity, WasteStream
 
 VISIBLE_FIELDS = [

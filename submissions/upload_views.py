@@ -2,13 +2,14 @@
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import submitter_required
+from submissions.access import uploads_for_organisation
 from submissions.imports import report
 from submissions.imports.columns import COLUMNS
 from submissions.imports.intake import DuplicateUpload, FileRefused, receive_upload
@@ -18,13 +19,6 @@ HISTORY_SIZE = 50
 ERRORS_SHOWN = 1000
 RECORDS_SHOWN = 100
 FINISHED = {Upload.Status.ACCEPTED, Upload.Status.REJECTED}
-
-
-def uploads_for(request):
-    """The uploads of the session's organisation (none without one); every upload view uses this."""
-    if request.organisation is None:
-        return Upload.objects.none()
-    return Upload.objects.filter(organisation_id=request.organisation.pk)
 
 
 class UploadForm(forms.Form):
@@ -52,7 +46,7 @@ def upload_index(request):
                 form.add_error("file", _("You already uploaded this exact file and it was accepted."))
             else:
                 return redirect("upload_detail", upload_pk=upload.pk)
-    uploads = uploads_for(request).select_related("uploaded_by")[:HISTORY_SIZE]
+    uploads = uploads_for_organisation(request).select_related("uploaded_by")[:HISTORY_SIZE]
     status = 400 if form.errors else 200
     context = {"form": form, "duplicate": duplicate, "columns": COLUMNS, "uploads": uploads}
     context.update(max_mb=settings.NCR_UPLOAD_MAX_MB, max_rows=settings.NCR_UPLOAD_MAX_ROWS)
@@ -64,19 +58,13 @@ def upload_index(request):
 def upload_template(request, kind):
     if kind not in ("csv", "xlsx"):
         raise Http404
-    if kind == "xlsx":
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(report.template_xlsx(), content_type=content_type)
-    else:
-        response = HttpResponse(report.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sjabloon-non-conformiteiten.{kind}"'
-    return response
+    return report.template_xlsx() if kind == "xlsx" else report.template_csv()
 
 
 @require_GET
 @submitter_required
 def upload_detail(request, upload_pk):
-    upload = get_object_or_404(uploads_for(request).select_related("uploaded_by"), pk=upload_pk)
+    upload = get_object_or_404(uploads_for_organisation(request).select_related("uploaded_by"), pk=upload_pk)
     records = []
     if upload.status == Upload.Status.ACCEPTED:
         records = upload.records.prefetch_related("waste_streams").order_by("id")[:RECORDS_SHOWN]
@@ -95,7 +83,7 @@ def upload_detail(request, upload_pk):
 @submitter_required
 def upload_status(request, upload_pk):
     """Progress for static/js/upload.js."""
-    upload = get_object_or_404(uploads_for(request), pk=upload_pk)
+    upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
     percent = 100 if upload.status in FINISHED else 0
     if upload.status == Upload.Status.PROCESSING and upload.row_count:
         percent = min(99, int(100 * upload.rows_done / upload.row_count))
@@ -113,7 +101,5 @@ def upload_status(request, upload_pk):
 @require_GET
 @submitter_required
 def upload_errors(request, upload_pk):
-    upload = get_object_or_404(uploads_for(request), pk=upload_pk)
-    response = HttpResponse(report.error_csv(upload), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fouten-upload-{upload.pk}.csv"'
-    return response
+    upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
+    return report.error_csv(upload)

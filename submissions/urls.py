@@ -5,6 +5,7 @@ from submissions import upload_views, views
 urlpatterns = [
     path("register/", views.home, name="register_home"),
     path("register/nieuw/", views.new, name="register_new"),
+    path("register/datum/", views.date_facts, name="register_date_facts"),
     path("register/export.csv", views.export_csv, name="register_export_csv"),
     path("register/export.xlsx", views.export_xlsx, name="register_export_xlsx"),
     path("register/<int:pk>/", views.detail, name="register_detail"),

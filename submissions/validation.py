@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from submissions.identifiers import (
+from ncregister.identifiers import (
     is_digits,
     normalise_enterprise_number,
     normalise_establishment_number,
@@ -23,6 +23,10 @@ from submissions.models import NonConformity
 ACTIONS = frozenset(NonConformity.Action.values)  # built once: validate_record runs per upload row
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality")
+# Always required; the establishment number or the complete address is required as a pair (below).
+REQUIRED_FIELDS = frozenset(
+    {"observed_on", "producer_name", "producer_enterprise_number", "description", "waste_streams", "action"}
+)
 MAX_LENGTHS = {
     "producer_name": 255,
     "street": 200,
@@ -52,26 +56,18 @@ def parse_date(value):
 
 
 class StreamCatalogue:
-    """The waste streams by number, loaded once; resolves a number to the stream valid on a date."""
+    """The waste streams valid on a date, by number: WasteStream.objects.valid_on, read once per date
+    (an upload of a hundred thousand rows holds a few hundred dates)."""
 
-    def __init__(self, streams):
-        self.by_number = {}
-        for stream in streams:
-            self.by_number.setdefault(stream.number, []).append(stream)
-
-    @classmethod
-    def load(cls):
-        from submissions.models import WasteStream
-
-        return cls(WasteStream.objects.all())
+    def __init__(self):
+        self.by_day = {}
 
     def valid_on(self, number, day):
-        for stream in self.by_number.get(number, []):
-            if (stream.valid_from is None or stream.valid_from <= day) and (
-                stream.valid_until is None or stream.valid_until >= day
-            ):
-                return stream
-        return None
+        if day not in self.by_day:
+            from submissions.models import WasteStream
+
+            self.by_day[day] = {stream.number: stream for stream in WasteStream.objects.valid_on(day)}
+        return self.by_day[day].get(number)
 
 
 def parse_stream_numbers(value):
@@ -107,9 +103,9 @@ def validate_record(raw, catalogue, today=None):
     def fail(field, message):
         errors.setdefault(field, []).append(str(message))
 
-    def text(field, required=False):
+    def text(field):
         value = str(raw.get(field) or "").strip()
-        if required and not value:
+        if field in REQUIRED_FIELDS and not value:
             fail(field, _("This field is required."))
         elif len(value) > MAX_LENGTHS.get(field, 255):
             fail(field, _("At most %(n)d characters.") % {"n": MAX_LENGTHS.get(field, 255)})
@@ -130,8 +126,8 @@ def validate_record(raw, catalogue, today=None):
     if informed and observed_on and informed < observed_on:
         fail("customer_informed_on", _("The customer cannot have been informed before the non-conformity."))
 
-    text("producer_name", required=True)
-    number = text("producer_enterprise_number", required=True)
+    text("producer_name")
+    number = text("producer_enterprise_number")
     if number:
         try:
             cleaned["producer_enterprise_number"] = normalise_enterprise_number(number)
@@ -160,7 +156,7 @@ def validate_record(raw, catalogue, today=None):
             if not cleaned[field]:
                 fail(field, message if address_given else _("Or give the complete pickup address."))
 
-    text("description", required=True)
+    text("description")
     text("container_reference")
     text("own_reference")
 

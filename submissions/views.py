@@ -4,7 +4,6 @@ Every view reads records through submissions.access (the session's organisation 
 them through submissions.services; rules live in validation.py and services.py, not here.
 """
 
-import datetime as dt
 import time
 from functools import wraps
 
@@ -12,26 +11,30 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import sign_in_url, submitter_required
+from ncregister.identifiers import is_digits
 from submissions import exports, services, workflow
 from submissions.access import for_organisation, photos_for_organisation
+from submissions.deadlines import registration_deadline
 from submissions.forms import (
     FilterForm,
     NonConformityForm,
     WithdrawForm,
     expected_version,
     initial_from_record,
-    month_start,
 )
-from submissions.identifiers import is_digits
-from submissions.models import Holiday
+from submissions.models import WasteStream
 from submissions.photos import photo_response
+from submissions.summary import month_of
 from submissions.timeline import public_history
+from submissions.validation import parse_date
 
 PAGE_SIZE = 25
 PENDING_FORM = "ncr_pending_form"
@@ -96,7 +99,7 @@ def home(request):
     filters = FilterForm(request.GET or None)
     filtered = filters.apply(records).order_by("-observed_on", "-id")
     counts = records.aggregate(
-        this_month=Count("pk", filter=Q(observed_on__gte=month_start())),
+        this_month=Count("pk", filter=Q(observed_on__gte=month_of(timezone.localdate()))),
         late=Count("pk", filter=Q(is_late=True)),
         refused=Count("pk", filter=Q(action="refused")),
     )
@@ -118,8 +121,7 @@ def home(request):
 
 
 def _form_context(request, form, record=None):
-    """What the form page needs beyond the form: suggestions and the holidays for the live deadline."""
-    today = timezone.localdate()
+    """What the form page needs beyond the form: the producer suggestions."""
     producers = (
         for_organisation(request)
         .values(
@@ -134,16 +136,27 @@ def _form_context(request, form, record=None):
         .annotate(last=Max("id"))
         .order_by("-last")[:100]
     )
-    holidays = Holiday.objects.filter(
-        date__range=(today - dt.timedelta(days=400), today + dt.timedelta(days=60))
-    ).values_list("date", flat=True)
-    return {
-        "form": form,
-        "record": record,
-        "producers": producers,
-        "holidays": " ".join(day.isoformat() for day in holidays),
-        "received_on": timezone.localtime(form.received_at).date().isoformat(),
-    }
+    return {"form": form, "record": record, "producers": producers}
+
+
+@submitter_required
+@require_GET
+def date_facts(request):
+    """For the form's script when the date changes: the deadline in words and the waste streams that
+    apply on that date (WasteStream.objects.valid_on); lateness it reads from the form's own attribute."""
+    try:
+        day = parse_date(request.GET.get("datum", ""))
+    except ValidationError:
+        day = None
+    if day is None:
+        return JsonResponse({"deadline": "", "streams": []})
+    deadline = timezone.localtime(registration_deadline(day))
+    return JsonResponse(
+        {
+            "deadline": date_format(deadline, "l j F Y, H:i"),
+            "streams": list(WasteStream.objects.valid_on(day).values_list("pk", flat=True)),
+        }
+    )
 
 
 @keep_input_when_signed_out

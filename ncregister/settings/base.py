@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from ncregister.environment import MissingSetting
+from ncregister.environment import ConfigurationError
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,13 +22,28 @@ def config(name, default=_MISSING):
     value = os.environ.get(name)
     if value is None or value == "":
         if default is _MISSING:
-            raise MissingSetting(f"Environment variable {name} is required but not set.")
+            raise ConfigurationError(f"Environment variable {name} is required but not set.")
         return default
     return value
 
 
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
 def config_bool(name, default):
-    return config(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    """Strict: a typo such as `ture` stops start-up instead of quietly meaning "off"."""
+    value = config(name, str(default)).strip().lower()
+    if value not in TRUE | FALSE:
+        raise ConfigurationError(f"Environment variable {name} must be true or false, not {value!r}.")
+    return value in TRUE
+
+
+def config_int(name, default):
+    value = config(name, str(default)).strip()
+    if not (value.isascii() and value.isdigit()):
+        raise ConfigurationError(f"Environment variable {name} must be a whole number, not {value!r}.")
+    return int(value)
 
 
 def config_list(name, default=_MISSING):
@@ -106,13 +121,13 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         config("DATABASE_URL"),
-        conn_max_age=int(config("NCR_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=config_int("NCR_DB_CONN_MAX_AGE", "60"),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(config("NCR_DB_CONNECT_TIMEOUT", "5"))
+        "connect_timeout", config_int("NCR_DB_CONNECT_TIMEOUT", "5")
     )
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ncr_cache"}}
@@ -135,7 +150,7 @@ SECURE_SSL_REDIRECT = config_bool("NCR_SSL_REDIRECT", True)
 # The health endpoints must answer a container check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(config("NCR_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = config_int("NCR_HSTS_SECONDS", "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -220,10 +235,10 @@ AUTHENTICATION_BACKENDS = ["accounts.oidc.ACMIDMBackend"] + (
 )
 
 # --- Portal knobs ----------------------------------------------------------
-NCR_SESSION_IDLE_MINUTES = int(config("NCR_SESSION_IDLE_MINUTES", "30"))
-NCR_SESSION_MAX_MINUTES = int(config("NCR_SESSION_MAX_MINUTES", "120"))
-NCR_UPLOAD_MAX_MB = int(config("NCR_UPLOAD_MAX_MB", "20"))
-NCR_UPLOAD_MAX_ROWS = int(config("NCR_UPLOAD_MAX_ROWS", "100000"))
+NCR_SESSION_IDLE_MINUTES = config_int("NCR_SESSION_IDLE_MINUTES", "30")
+NCR_SESSION_MAX_MINUTES = config_int("NCR_SESSION_MAX_MINUTES", "120")
+NCR_UPLOAD_MAX_MB = config_int("NCR_UPLOAD_MAX_MB", "20")
+NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # Background work (uploads): django-tasks with its database backend, so the queue lives in the same
 # database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py db_worker`
 # processes or containers can take jobs from it.

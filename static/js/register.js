@@ -1,5 +1,7 @@
 // The register form: error summary focus, waste stream search, streams valid on the date,
 // the live registration deadline with its late warning, and producer suggestions.
+// The rules stay on the server: lateness is one date in data-on-time-from (any earlier observation
+// date is late), the deadline text and the streams of a date come from data-date-facts.
 (function () {
   "use strict";
 
@@ -18,20 +20,13 @@
   var dateInput = document.getElementById("id_observed_on");
   var options = Array.prototype.slice.call(form.querySelectorAll(".stream-option"));
 
-  function appliesOn(option, day) {
-    var from = option.getAttribute("data-from");
-    var until = option.getAttribute("data-until");
-    if (!day) { return true; }
-    return (!from || from <= day) && (!until || until >= day);
-  }
-
   function filterStreams() {
     var term = (search && search.value || "").trim().toLowerCase();
-    var day = dateInput ? dateInput.value : "";
     options.forEach(function (option) {
       var box = option.querySelector("input");
       var text = option.textContent.toLowerCase();
-      var show = (box.checked || appliesOn(option, day)) && (!term || text.indexOf(term) !== -1);
+      var applies = option.getAttribute("data-applies") === "1";
+      var show = (box.checked || applies) && (!term || text.indexOf(term) !== -1);
       option.hidden = !show;
     });
   }
@@ -43,45 +38,38 @@
     });
   }
 
-  // --- the deadline: 23:59 on the next working day (weekends and holidays skipped) -----------
-  var holidays = (form.getAttribute("data-holidays") || "").split(" ");
-  var receivedOn = form.getAttribute("data-received-on");
+  // --- the date: late warning at once, then the deadline and the streams of that date -------
+  var onTimeFrom = form.getAttribute("data-on-time-from");
+  var factsUrl = form.getAttribute("data-date-facts");
   var deadlineText = document.getElementById("deadline-text");
   var lateWarning = document.getElementById("late-warning");
+  var asked = 0;
 
-  function iso(date) {
-    return date.toISOString().slice(0, 10);
-  }
-
-  function nextWorkingDay(day) {
-    var date = new Date(day + "T12:00:00Z");
-    do {
-      date.setUTCDate(date.getUTCDate() + 1);
-    } while (date.getUTCDay() === 0 || date.getUTCDay() === 6 || holidays.indexOf(iso(date)) !== -1);
-    return date;
-  }
-
-  function showDeadline() {
-    var day = dateInput ? dateInput.value : "";
+  function dateChanged() {
+    var day = dateInput.value;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
       deadlineText.textContent = "";
       lateWarning.hidden = true;
       return;
     }
-    var deadline = nextWorkingDay(day);
-    var lang = document.documentElement.lang || "nl";
-    var label = new Intl.DateTimeFormat(lang, {
-      weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC"
-    }).format(deadline);
-    deadlineText.textContent = deadlineText.getAttribute("data-label") + " " + label + ", 23:59";
-    lateWarning.hidden = !(receivedOn > iso(deadline));
+    lateWarning.hidden = day >= onTimeFrom;  // ISO dates compare as text
+    var question = ++asked;
+    fetch(factsUrl + "?datum=" + encodeURIComponent(day), {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (facts) {
+        if (!facts || question !== asked) { return; }  // a later change wins
+        deadlineText.textContent = facts.deadline ? deadlineText.getAttribute("data-label") + " " + facts.deadline : "";
+        options.forEach(function (option) {
+          var applies = facts.streams.indexOf(Number(option.getAttribute("data-stream"))) !== -1;
+          option.setAttribute("data-applies", applies ? "1" : "0");
+        });
+        filterStreams();
+      })
+      .catch(function () {});  // offline: the server checks everything again on saving
   }
 
   if (dateInput) {
-    dateInput.addEventListener("change", function () {
-      filterStreams();
-      showDeadline();
-    });
+    dateInput.addEventListener("change", dateChanged);
   }
 
   // --- producer suggestions: choosing a known name fills its numbers and address when empty ---

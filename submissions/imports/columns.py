@@ -7,70 +7,68 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from submissions.validation import REQUIRED_FIELDS
+
 
 @dataclass(frozen=True)
 class Column:
     header: str
     field: str
-    required: bool
     help: str
     example: str
+
+    @property
+    def required(self):
+        return self.field in REQUIRED_FIELDS
 
 
 COLUMNS = [
     Column(
         "datum",
         "observed_on",
-        True,
         _("Date of the non-conformity: dd/mm/jjjj, dd-mm-jjjj or jjjj-mm-dd."),
         "04/11/2026",
     ),
     Column(
         "ondernemingsnummer",
         "producer_enterprise_number",
-        True,
         _("Enterprise number (KBO) of the waste producer, e.g. 0405.546.706."),
         "0405.546.706",
     ),
-    Column("naam_producent", "producer_name", True, _("Name of the waste producer."), "Bakkerij Janssens BV"),
+    Column("naam_producent", "producer_name", _("Name of the waste producer."), "Bakkerij Janssens BV"),
     Column(
         "vestigingsnummer",
         "establishment_number",
-        False,
         _("Establishment unit number, e.g. 2.147.812.701. Without it, give the complete pickup address."),
         "2.147.812.701",
     ),
-    Column("straat", "street", False, _("Pickup address: street."), "Kerkstraat"),
-    Column("huisnummer", "house_number", False, _("Pickup address: house number."), "12"),
-    Column("postcode", "postcode", False, _("Pickup address: postcode (4 digits)."), "2000"),
-    Column("gemeente", "municipality", False, _("Pickup address: municipality."), "Antwerpen"),
+    Column("straat", "street", _("Pickup address: street."), "Kerkstraat"),
+    Column("huisnummer", "house_number", _("Pickup address: house number."), "12"),
+    Column("postcode", "postcode", _("Pickup address: postcode (4 digits)."), "2000"),
+    Column("gemeente", "municipality", _("Pickup address: municipality."), "Antwerpen"),
     Column(
         "omschrijving",
         "description",
-        True,
         _("What was found, naming at least the waste that must be sorted."),
         "Karton en pmd tussen het restafval",
     ),
     Column(
         "afvalstromen",
         "waste_streams",
-        True,
         _("Numbers of the waste streams (VLAREMA art. 4.3.2), separated by ; or ,."),
         "3;16",
     ),
-    Column("actie", "action", True, _("geweigerd, geregistreerd or nagesorteerd."), "geregistreerd"),
+    Column("actie", "action", _("geweigerd, geregistreerd or nagesorteerd."), "geregistreerd"),
     Column(
         "klant_geinformeerd_op",
         "customer_informed_on",
-        False,
         _("Date the customer was informed."),
         "05/11/2026",
     ),
-    Column("containernummer", "container_reference", False, _("Container reference."), "C-1234"),
+    Column("containernummer", "container_reference", _("Container reference."), "C-1234"),
     Column(
         "eigen_referentie",
         "own_reference",
-        False,
         _("Your own reference; unique within your organisation."),
         "NC-2026-0001",
     ),

@@ -1,28 +1,21 @@
-"""Files the upload pages hand out: the CSV and XLSX templates and the error report.
+"""Files the upload pages hand out: the CSV and XLSX templates and the error report (which repeats
+the person's own values, so it goes through submissions.downloads like any export)."""
 
-The error report repeats the person's own values, so every cell is neutralised like any export.
-"""
-
-import csv
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from submissions.exports import neutralise
+from submissions.downloads import csv_download, xlsx_download
 from submissions.imports.columns import COLUMNS
 from submissions.validation import parse_date
 
-CSV_SEPARATOR = ";"  # what Excel writes and expects in Belgium
+TEMPLATE_NAME = "sjabloon-non-conformiteiten"
 
 
 def template_csv():
-    """UTF-8 with BOM, so Excel shows the accents right when the file is opened by double-click."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow([c.header for c in COLUMNS])
-    writer.writerow([c.example for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = [[c.header for c in COLUMNS], [c.example for c in COLUMNS]]
+    return csv_download(rows, f"{TEMPLATE_NAME}.csv")
 
 
 def template_xlsx():
@@ -44,7 +37,7 @@ def template_xlsx():
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(column.header) + 2)
     out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue()
+    return xlsx_download(out.getvalue(), f"{TEMPLATE_NAME}.xlsx")
 
 
 def error_rows(upload):
@@ -55,8 +48,4 @@ def error_rows(upload):
 
 
 def error_csv(upload):
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    for row in error_rows(upload):
-        writer.writerow([neutralise(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_download(error_rows(upload), f"fouten-upload-{upload.pk}.csv")

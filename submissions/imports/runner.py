@@ -100,7 +100,7 @@ class Importer:
         self.references = {}  # own reference -> first row in this file
         self.batch = []
         self.today = timezone.localdate()
-        self.catalogue = StreamCatalogue.load()
+        self.catalogue = StreamCatalogue()
         self.holidays = load_holidays(dt.date.min, dt.date.max)
         self.now = timezone.now()
 

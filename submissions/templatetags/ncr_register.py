@@ -1,6 +1,6 @@
 from django import template
 
-from submissions.identifiers import format_enterprise_number, format_establishment_number
+from ncregister.identifiers import format_enterprise_number, format_establishment_number
 
 register = template.Library()
 

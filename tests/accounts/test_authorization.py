@@ -60,6 +60,7 @@ EXPECTATIONS = {
     "oidc_logout": everyone(NOT_ALLOWED),  # POST only
     "register_home": SUBMITTER_PAGE,
     "register_new": SUBMITTER_PAGE,
+    "register_date_facts": SUBMITTER_PAGE,
     "register_export_csv": SUBMITTER_PAGE,
     "register_export_xlsx": SUBMITTER_PAGE,
     "register_detail": OWN_RECORD,

@@ -1,6 +1,7 @@
 import pytest
 
-from accounts.roles import RoleValue, granted_roles, normalise_orgcode, parse_role_claim
+from accounts.roles import RoleValue, granted_roles, parse_role_claim
+from ncregister.identifiers import normalise_orgcode
 
 ROLE_MAP = {
     ("OVAMGebruiker", "NonConformiteitenIndiener"): "Indieners",

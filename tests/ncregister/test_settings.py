@@ -137,3 +137,83 @@ def test_check_refuses_demo_or_unsafe_values_in_prd(variable, value, check):
     result = manage("check", env=clean_env(**{**PRD_ENV, variable: value}))
     assert result.returncode != 0
     assert check in result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [("NCR_SECURE_COOKIES", "ture"), ("NCR_HSTS_SECONDS", "1y")])
+def test_startup_refuses_an_unreadable_value_with_one_line(variable, value):
+    result = manage("check", env=clean_env(**{**PRD_ENV, variable: value}))
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert repr(value) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("true", True), (" ON ", True), ("1", True), ("False", False), ("no", False)]
+)
+def test_booleans_are_read_strictly(monkeypatch, text, expected):
+    from ncregister.settings import base
+
+    monkeypatch.setenv("NCR_TEST_FLAG", text)
+    assert base.config_bool("NCR_TEST_FLAG", False) is expected
+
+
+@pytest.mark.parametrize("text", ["ture", "y", "2", "enabled"])
+def test_a_boolean_typo_is_refused(monkeypatch, text):
+    from ncregister.environment import ConfigurationError
+    from ncregister.settings import base
+
+    monkeypatch.setenv("NCR_TEST_FLAG", text)
+    with pytest.raises(ConfigurationError, match="NCR_TEST_FLAG must be true or false"):
+        base.config_bool("NCR_TEST_FLAG", True)
+
+
+# --- the configuration check, called directly -----------------------------------------------------
+
+PRD_SETTINGS = {
+    "NCR_ENV": "prd",
+    "ACMIDM_ISSUER": "https://authenticatie.vlaanderen.be/op",
+    "NCR_STAFF_ORGCODES": ["OVO000123"],
+    "DEBUG": False,
+    "SESSION_COOKIE_SECURE": True,
+}
+
+
+def check_ids(settings, **overrides):
+    from ncregister.checks import check_environment
+
+    for name, value in {**PRD_SETTINGS, **overrides}.items():
+        setattr(settings, name, value)
+    return [error.id for error in check_environment(None)]
+
+
+def test_the_configuration_check_passes_a_proper_prd(settings):
+    assert check_ids(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"NCR_ENV": "staging"}, "ncregister.E001"),
+        ({"ACMIDM_ISSUER": "http://op.example.be/op"}, "ncregister.E002"),
+        ({"NCR_STAFF_ORGCODES": []}, "ncregister.E003"),
+        ({"DEBUG": True}, "ncregister.E004"),
+        ({"NCR_STAFF_ORGCODES": ["OVO000000"]}, "ncregister.E005"),
+        ({"SESSION_COOKIE_SECURE": False}, "ncregister.E006"),
+    ],
+)
+def test_the_configuration_check_names_each_wrong_setting(settings, overrides, expected):
+    assert check_ids(settings, **overrides) == [expected]
+
+
+def test_dev_may_use_http_and_the_demo_organisation(settings):
+    ids = check_ids(
+        settings,
+        NCR_ENV="dev",
+        ACMIDM_ISSUER="http://127.0.0.1:8001/op",
+        NCR_STAFF_ORGCODES=["OVO000000"],
+        DEBUG=True,
+        SESSION_COOKIE_SECURE=False,
+    )
+    assert ids == []

@@ -5,18 +5,18 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from submissions import exports
+from submissions import downloads, exports
 from submissions.models import NonConformity
 
 
 @pytest.mark.parametrize("dangerous", ["=SUM(A1)", "+31", "-2+3", "@cmd", "\tx", "\rx"])
 def test_neutralise_makes_formulas_text(dangerous):
-    assert exports.neutralise(dangerous) == "'" + dangerous
+    assert downloads.neutralise(dangerous) == "'" + dangerous
 
 
 def test_neutralise_leaves_ordinary_values_alone():
-    assert exports.neutralise("Bakkerij") == "Bakkerij"
-    assert exports.neutralise(42) == 42
+    assert downloads.neutralise("Bakkerij") == "Bakkerij"
+    assert downloads.neutralise(42) == 42
 
 
 def read_csv(response):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from submissions.identifiers import (
+from ncregister.identifiers import (
     normalise_enterprise_number,
     normalise_establishment_number,
     normalise_postcode,
@@ -30,7 +30,7 @@ def test_only_ascii_digits_make_a_number(normalise, value):
 
 
 def test_a_superscript_stream_number_is_an_error_not_a_crash(db):
-    _cleaned, errors = validate_record({"waste_streams": "²"}, StreamCatalogue.load())
+    _cleaned, errors = validate_record({"waste_streams": "²"}, StreamCatalogue())
     assert "waste_streams" in errors
 
 

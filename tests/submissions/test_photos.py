@@ -6,9 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from submissions import services
 from submissions.models import NonConformity, Photo
-from submissions.photos import prepare_photo
+from submissions.photos import MAX_PHOTOS, prepare_photo
 from tests.submissions.conftest import image_bytes
 from tests.submissions.test_views import form_data
 
@@ -84,7 +83,7 @@ def test_at_most_five_photos(client, submitter_a, media):
     html = client.post(reverse("register_new"), {**form_data(), "photos": photos}).content.decode()
     assert 'href="#id_photos"' in html
     assert Photo.objects.count() == 0
-    assert services.MAX_PHOTOS == 5
+    assert MAX_PHOTOS == 5
 
 
 def test_a_photo_missing_from_storage_answers_404(client, submitter_a, make_record, organisation_a, media):

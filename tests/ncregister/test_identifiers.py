@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from submissions.identifiers import (
+from ncregister.identifiers import (
     format_enterprise_number,
     format_establishment_number,
     normalise_enterprise_number,
@@ -61,3 +61,29 @@ def test_it_rejects_a_postcode_outside_1000_9999(postcode):
 def test_search_digits_ignore_dots_but_not_letters():
     assert search_digits("0405.546.706") == "0405546706"
     assert search_digits("Bakkerij") == ""
+
+
+def test_an_enterprise_number_starting_with_1_is_valid():
+    assert normalise_enterprise_number("1000.000.021") == "1000000021"
+
+
+def test_an_enterprise_number_starting_with_2_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        normalise_enterprise_number("2000000021")
+    assert caught.value.code == "invalid_format"
+
+
+def test_an_establishment_number_starting_with_9_is_refused_even_with_right_check_digits():
+    with pytest.raises(ValidationError) as caught:
+        normalise_establishment_number("9.123.456.744")
+    assert caught.value.code == "invalid_format"
+
+
+@pytest.mark.parametrize("typed", ["0405-546-706", "0405/546/706", "0405/546.706", "BE-0405-546-706"])
+def test_enterprise_numbers_written_with_dashes_or_slashes_are_read(typed):
+    assert normalise_enterprise_number(typed) == "0405546706"
+
+
+@pytest.mark.parametrize("typed", ["2-147-812-701", "2/147/812/701"])
+def test_establishment_numbers_written_with_dashes_or_slashes_are_read(typed):
+    assert normalise_establishment_number(typed) == "2147812701"

@@ -1,4 +1,5 @@
-"""Belgian identifiers: enterprise numbers (KBO), establishment unit numbers and postcodes."""
+"""Belgian identifiers: enterprise numbers (KBO), establishment unit numbers, postcodes and the
+organisation codes ACM/IDM sends. Used by both apps (accounts imports nothing from submissions)."""
 
 import re
 
@@ -6,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
-_NOISE = re.compile(r"[\s.\-/]")
+_NOISE = re.compile(r"[\s.\-/]")  # people write 0405.546.706, 0405 546 706, 0405-546-706, 0405/546.706
+_KBO = re.compile(r"^[0-9]{9,10}$")
 
 
 def is_digits(value):
@@ -78,6 +80,14 @@ def format_enterprise_number(digits):
 def format_establishment_number(digits):
     """2147812701 -> 2.147.812.701"""
     return f"{digits[0]}.{digits[1:4]}.{digits[4:7]}.{digits[7:]}" if len(digits or "") == 10 else digits
+
+
+def normalise_orgcode(code):
+    """An ACM/IDM organisation code: a KBO number as 10 digits (a 9-digit one gets a leading 0), an OVO
+    code upper case. Never checksummed: the provider vouches for it."""
+    code = re.sub(r"[\s.]", "", str(code or "")).upper()
+    code = code.removeprefix("BE") if _KBO.match(code.removeprefix("BE")) else code
+    return code.zfill(10) if _KBO.match(code) else code
 
 
 def search_digits(value):
