@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts import permissions
+
 
 def sign_in_url(request):
     return f"{reverse('oidc_authentication_init')}?{urlencode({'next': request.get_full_path()})}"
@@ -18,8 +20,10 @@ def submitter_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(sign_in_url(request))
-        if not request.grant.is_submitter or request.organisation is None:
-            return redirect("admin:index" if request.grant.is_staff else "no_access")
+        # The portal always works inside the session's organisation: no break-glass bypass here.
+        may_file = "submissions.add_nonconformity" in permissions.permissions_of(request.grant)
+        if not may_file or request.organisation is None:
+            return redirect("admin:index" if permissions.may_use_admin(request) else "no_access")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,14 +1,14 @@
 """Organisations (reference data for OVAM-beheerders) and people (read-only: ACM/IDM owns them)."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
+from accounts.permissions import GrantPermissionsMixin
 from ncregister.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(GrantPermissionsMixin, admin.ModelAdmin):
     list_display = ["name", "code", "audience", "updated_at"]
     search_fields = ["name", "code"]
     list_filter = ["audience"]
@@ -26,28 +26,20 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):
-    """People appear at their first ACM/IDM sign-in; rights come from their role claim at each sign-in,
-    so nothing here is edited by hand."""
+    """People appear at their first ACM/IDM sign-in; their rights come from the role claim of each
+    sign-in and live in that session only, so nothing here is edited by hand."""
 
-    list_display = ["__str__", "vo_id", "is_staff", "roles", "last_login"]
-    list_filter = ["is_staff", "groups"]
+    list_display = ["__str__", "vo_id", "staff_signed_in_at", "last_login"]
+    list_filter = [("staff_signed_in_at", admin.EmptyFieldListFilter)]
     search_fields = ["first_name", "last_name", "vo_id"]
     fields = [
         "vo_id",
         "first_name",
         "last_name",
-        "is_staff",
+        "staff_signed_in_at",
         "is_superuser",
-        "groups",
         "last_login",
         "date_joined",
     ]
     readonly_fields = fields
     show_facets = admin.ShowFacets.NEVER
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
-
-    @admin.display(description=gettext_lazy("roles at the last sign-in"))
-    def roles(self, user):
-        return ", ".join(group.name for group in user.groups.all())

@@ -35,6 +35,11 @@ class Grant:
         return r.MANAGER in self.roles
 
     @property
+    def role_label(self):
+        """This session's role(s), as the header shows them."""
+        return ", ".join(str(r.LABELS[role]) for role in sorted(self.roles) if role in r.LABELS)
+
+    @property
     def has_access(self):
         return bool(self.roles)
 

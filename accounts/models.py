@@ -25,6 +25,9 @@ class User(AbstractUser):
     """A person; ACM/IDM users are keyed on vo_id (stored as username too), never on email."""
 
     vo_id = models.CharField(_("VO id"), max_length=128, unique=True, null=True, blank=True)
+    # Who the person is, never what they may do: rights live in each session's grant. This mark only
+    # lets the admin offer OVAM staff as reviewers to assign.
+    staff_signed_in_at = models.DateTimeField(_("last signed in as OVAM staff"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -14,12 +14,12 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -130,11 +130,11 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
         user.first_name = str(claims.get("given_name") or "")[:150]
         user.last_name = str(claims.get("family_name") or "")[:150]
         grant, organisation = grant_from_claims(claims)
-        # Groups and is_staff mirror the latest sign-in, so the admin and has_perm tell the truth;
-        # views still decide from the session's own grant.
-        user.is_staff = grant.is_staff
+        # Rights stay in this session's grant (see accounts.permissions); the row only remembers
+        # that this person works for OVAM, so the admin can offer them as a reviewer.
+        if grant.is_staff:
+            user.staff_signed_in_at = timezone.now()
         user.save()
-        user.groups.set(Group.objects.filter(name__in=grant.roles))
         user.ncr_grant = grant
         return user
 
@@ -156,7 +156,7 @@ def grant_from_claims(claims):
     values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
     grant = Grant(
         organisation_id=organisation.pk if organisation else None,
-        roles=roles.granted_roles(raw, orgcode, settings.NCR_ROLE_MAP, settings.NCR_STAFF_ORGCODES),
+        roles=roles.granted_roles(raw, orgcode, roles.ROLE_MAP, settings.NCR_STAFF_ORGCODES),
         orgcode=orgcode,
         orgname=orgname,
         claim_values=tuple(str(v)[:200] for v in values[:20]),

@@ -8,6 +8,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from ncregister.identifiers import normalise_orgcode
 
 logger = logging.getLogger(__name__)
@@ -19,6 +21,18 @@ SUBMITTER = "Indieners"
 REVIEWER = "OVAM-behandelaars"
 MANAGER = "OVAM-beheerders"
 STAFF_ROLES = frozenset({REVIEWER, MANAGER})
+# (right, context) in the ACM/IDM role claim -> portal role; matching ignores case and spaces.
+# The technical spelling is fixed in OVAM's integration file with ACM.
+ROLE_MAP = {
+    ("OVAMGebruiker", "NonConformiteitenIndiener"): SUBMITTER,
+    ("OVAMGebruiker", "NonConformiteitenBehandelaar"): REVIEWER,
+    ("OVAMGebruiker", "NonConformiteitenBeheerder"): MANAGER,
+}
+LABELS = {
+    SUBMITTER: gettext_lazy("Submitter"),
+    REVIEWER: gettext_lazy("OVAM reviewer"),
+    MANAGER: gettext_lazy("OVAM manager"),
+}
 
 _VALUE_RE = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(?:-\s*([^:]+?))?\s*:\s*(.+?)\s*$")
 

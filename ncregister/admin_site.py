@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
+from accounts.permissions import GrantPermissionsMixin
+
 
 class SuperuserAuthenticationForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
@@ -28,11 +31,9 @@ class NcrAdminSite(admin.AdminSite):
     login_form = SuperuserAuthenticationForm
 
     def has_permission(self, request):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        # The session's grant decides, so a session signed in for a collector never sees the admin.
-        return user.is_superuser or getattr(request, "grant", None) is not None and request.grant.is_staff
+        # The session's grant decides (never the user row), so a session signed in for a collector
+        # never sees the admin, whatever another session of the same person holds.
+        return permissions.may_use_admin(request)
 
     def logout(self, request, extra_context=None):
         # End the ACM/IDM session too, or the next person at this PC is signed in as this staff member.
@@ -49,7 +50,7 @@ class NcrAdminSite(admin.AdminSite):
         return redirect(f"{reverse('oidc_authentication_init')}?{urlencode({'next': next_url})}")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(GrantPermissionsMixin, admin.ModelAdmin):
     """Shown to OVAM, written only elsewhere (sign-in, the upload worker)."""
 
     def has_add_permission(self, request):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organisation
+from accounts.permissions import GrantPermissionsMixin
 from ncregister.admin_site import ReadOnlyAdmin
 from ncregister.identifiers import (
     format_enterprise_number,
@@ -133,7 +134,12 @@ class NonConformityChangeList(ChangeList):
 
 
 def staff_users():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("first_name", "last_name")
+    """People who have signed in as OVAM staff (a mark that grants nothing: rights live in each session)."""
+    return (
+        get_user_model()
+        .objects.filter(staff_signed_in_at__isnull=False, is_active=True)
+        .order_by("first_name", "last_name")
+    )
 
 
 class ReviewForm(forms.ModelForm):
@@ -164,7 +170,7 @@ class ReviewForm(forms.ModelForm):
         return cleaned
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(GrantPermissionsMixin, admin.TabularInline):
     model = Photo
     fields = ["preview"]
     readonly_fields = ["preview"]
@@ -183,9 +189,6 @@ class PhotoInline(admin.TabularInline):
         )
 
     # Photos are part of the submitted record: seen with the record, never changed here.
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("submissions.view_nonconformity")
-
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -236,7 +239,7 @@ SUBMITTED_READONLY = [
 
 
 @admin.register(NonConformity)
-class NonConformityAdmin(SimpleHistoryAdmin):
+class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     form = ReviewForm
     inlines = [PhotoInline]
     list_display = [
@@ -602,7 +605,7 @@ class UploadAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WasteStream)
-class WasteStreamAdmin(admin.ModelAdmin):
+class WasteStreamAdmin(GrantPermissionsMixin, admin.ModelAdmin):
     list_display = ["number", "name", "valid_from", "valid_until"]
     list_display_links = ["number", "name"]
     search_fields = ["name"]
@@ -614,7 +617,7 @@ class WasteStreamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(GrantPermissionsMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"  # a few hundred rows: scanning their dates is free
     search_fields = ["name"]

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from submissions import workflow
 
@@ -86,9 +88,27 @@ class Upload(models.Model):
         return self.file_name
 
 
+class HistoryActor(models.Model):
+    """The role a change was made in ("submitter" or "staff"), stored with each history row: the
+    person's user row says nothing about rights, and one person may hold both."""
+
+    history_actor = models.CharField(max_length=16, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 # Kept at module level so the services can write exactly one history row per change
 # (create + m2m would otherwise give two); see services.record_history.
-non_conformity_history = HistoricalRecords(m2m_fields=["waste_streams"], excluded_fields=["updated_at"])
+non_conformity_history = HistoricalRecords(
+    m2m_fields=["waste_streams"], excluded_fields=["updated_at"], bases=[HistoryActor]
+)
+
+
+@receiver(pre_create_historical_record)
+def _store_history_actor(sender, instance, history_instance, **kwargs):
+    if hasattr(instance, "_history_actor"):
+        history_instance.history_actor = instance._history_actor
 
 
 class NonConformity(models.Model):

@@ -38,9 +38,11 @@ class StaleRecord(Exception):
     message = _("This non-conformity was changed by someone else in the meantime. Reload it and try again.")
 
 
-def record_history(record, user, history_type="~", reason=None):
+def record_history(record, user, history_type="~", reason=None, *, actor):
+    """One history row; `actor` is the role the change was made in ("submitter" or "staff")."""
     record._history_user = user
     record._change_reason = reason
+    record._history_actor = actor
     non_conformity_history.create_historical_record(record, history_type)
 
 
@@ -135,7 +137,7 @@ def create_non_conformity(
     _set_streams_quietly(record, waste_streams)
     if photos:
         add_photos(record, photos)
-    record_history(record, user, "+")
+    record_history(record, user, "+", actor="submitter")
     summary.schedule([summary.key_of(record)])
     return record
 
@@ -171,7 +173,7 @@ def correct_non_conformity(record, *, user, data, waste_streams, expected_versio
     _set_streams_quietly(locked, waste_streams)
     if photos:
         add_photos(locked, photos)
-    record_history(locked, user, "~", reason="correction")
+    record_history(locked, user, "~", reason="correction", actor="submitter")
     # The date, producer, action or streams may have changed: both the old and the new key.
     summary.schedule([old_key, summary.key_of(locked)])
     return locked
@@ -187,7 +189,7 @@ def withdraw(record, *, user, reason, expected_version):
     locked.withdrawal_reason = reason
     locked.version += 1
     _save_quietly(locked)
-    record_history(locked, user, "~", reason="withdrawal")
+    record_history(locked, user, "~", reason="withdrawal", actor="submitter")
     return locked
 
 
@@ -198,7 +200,7 @@ def transition(record, new_status, *, user, expected_version=None):
     locked.transition_to(new_status, actor="staff")
     locked.version += 1
     _save_quietly(locked)
-    record_history(locked, user, "~", reason=f"status:{new_status}")
+    record_history(locked, user, "~", reason=f"status:{new_status}", actor="staff")
     return locked
 
 
@@ -210,7 +212,7 @@ def update_review(record, *, user, expected_version, assigned_reviewer, internal
     locked.internal_note = internal_note
     locked.version += 1
     _save_quietly(locked)
-    record_history(locked, user, "~", reason="review")
+    record_history(locked, user, "~", reason="review", actor="staff")
     return locked
 
 
@@ -305,6 +307,7 @@ def _copy_upload_rows(connection, records, upload, now):
                 "history_type": "+",
                 "history_change_reason": None,
                 "history_user_id": upload.uploaded_by_id,
+                "history_actor": "submitter",
             }
         )
         for stream_id in streams:
@@ -347,6 +350,7 @@ def _bulk_create_upload_rows(records, upload, now):
                 history_date=now,
                 history_type="+",
                 history_user_id=upload.uploaded_by_id,
+                history_actor="submitter",
             )
             for record, (values, _streams) in zip(created, records, strict=True)
         ]

@@ -18,7 +18,6 @@ VISIBLE_FIELDS = [
     "is_late",
     "waste_streams",
 ]
-SUBMITTER_REASONS = {None, "", "correction", "withdrawal"}
 
 
 def _show(field, value, stream_numbers):
@@ -45,8 +44,9 @@ def _show(field, value, stream_numbers):
 
 
 def _actor(row):
+    # The role stored with the row decides, not the person: one person may be submitter and OVAM staff.
     user = row.history_user
-    if user is None or user.is_staff or row.history_change_reason not in SUBMITTER_REASONS:
+    if user is None or row.history_actor != "submitter":
         return _("OVAM")
     return user.get_full_name() or user.username
 

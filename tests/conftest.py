@@ -66,9 +66,9 @@ def ovam(db):
 
 
 def sign_in(client, *, vo_id, organisation, roles, given_name="Test", family_name="Persoon"):
-    """Sign `client` in as the OIDC callback would: user upserted, groups mirrored, grant in the session."""
+    """Sign `client` in as the OIDC callback would: user upserted, the grant in this session only."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+    from django.utils import timezone
 
     from accounts import roles as r
     from accounts.grants import Grant, save_grant
@@ -77,9 +77,9 @@ def sign_in(client, *, vo_id, organisation, roles, given_name="Test", family_nam
         vo_id=vo_id,
         defaults={"username": f"acmidm:{vo_id}", "first_name": given_name, "last_name": family_name},
     )
-    user.is_staff = bool(set(roles) & r.STAFF_ROLES)
-    user.save()
-    user.groups.set(Group.objects.filter(name__in=roles))
+    if set(roles) & r.STAFF_ROLES:
+        user.staff_signed_in_at = timezone.now()
+        user.save()
     client.force_login(user, backend="accounts.oidc.ACMIDMBackend")
     session = client.session
     save_grant(
@@ -192,13 +192,8 @@ def _portal_uses_standin(standin):
 # database connection object than the one that holds the serialized copy.
 def restore_reference_data():
     from django.apps import apps
-    from django.contrib.auth.models import Group
 
-    importlib.import_module("accounts.migrations.0002_groups").create_groups(apps, None)
     importlib.import_module("submissions.migrations.0002_waste_streams_and_holidays").load(apps, None)
-    permissions = importlib.import_module("submissions.migrations.0004_group_permissions")
-    for name, codenames in permissions.GROUP_PERMISSIONS.items():
-        Group.objects.get(name=name).permissions.set(permissions._permissions(apps, codenames))
 
 
 @pytest.fixture

@@ -272,10 +272,3 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "ncregister.views.csrf_failure"
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # a record takes at most 5 photos; an upload one file
 
-# (right, context) in the ACM/IDM role claim -> portal role (a Django group); matching ignores case, spaces.
-# The technical spelling is fixed in OVAM's integration file with ACM.
-NCR_ROLE_MAP = {
-    ("OVAMGebruiker", "NonConformiteitenIndiener"): "Indieners",
-    ("OVAMGebruiker", "NonConformiteitenBehandelaar"): "OVAM-behandelaars",
-    ("OVAMGebruiker", "NonConformiteitenBeheerder"): "OVAM-beheerders",
-}

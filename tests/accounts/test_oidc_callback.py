@@ -74,8 +74,8 @@ def test_it_signs_a_submitter_in_with_pkce(portal):
 
     user = get_user_model().objects.get(vo_id=PERSONAS_BY_KEY["indiener-a"].vo_id)
     assert (user.first_name, user.last_name) == ("An", "Peeters")
-    assert not user.is_staff
-    assert list(user.groups.values_list("name", flat=True)) == ["Indieners"]
+    # Rights live in the session, never on the user row.
+    assert (user.is_staff, user.staff_signed_in_at, user.groups.exists()) == (False, None, False)
     organisation = Organisation.objects.get(code="0405546706")
     assert organisation.name == "Afvalinzameling Alfa NV"
     assert organisation.audience == "EA"

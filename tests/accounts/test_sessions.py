@@ -70,7 +70,7 @@ def test_a_staff_session_and_a_submitter_session_of_one_person_stay_apart(organi
     staff_browser, submitter_browser = Client(), Client()
     sign_in(staff_browser, vo_id="vo-x", organisation=ovam, roles=["OVAM-behandelaars"])
     sign_in(submitter_browser, vo_id="vo-x", organisation=organisation_a, roles=["Indieners"])
-    # The user row says is_staff after the last sign-in, but that session's grant is not staff.
+    # The last sign-in was staff, but this session's grant is not.
     response = submitter_browser.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")

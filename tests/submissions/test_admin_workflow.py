@@ -21,7 +21,7 @@ STAFF_MOVES = {(workflow.SUBMITTED, workflow.UNDER_REVIEW), (workflow.UNDER_REVI
 @pytest.fixture
 def record_in(make_record, organisation_a, django_user_model):
     """record_in(status): a record brought to `status` through the services."""
-    ovam_user = django_user_model.objects.create(username="ovam-setup", vo_id="vo-ovam-setup", is_staff=True)
+    ovam_user = django_user_model.objects.create(username="ovam-setup", vo_id="vo-ovam-setup")
 
     def make(status):
         record = make_record(organisation_a)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -239,6 +240,28 @@ def test_the_history_shows_ovam_never_a_reviewer_or_internal_note(
     assert "OVAM" in html
     assert "Femke" not in html
     assert "Geheime notitie" not in html
+
+
+def test_the_history_names_ovam_by_the_role_of_each_change_not_by_the_person(
+    client, submitter_a, make_record, organisation_a
+):
+    # An Peeters also works for OVAM (she signed in as staff once): her own correction still shows her
+    # name, and her review step shows "OVAM".
+    submitter_a.staff_signed_in_at = submitter_a.date_joined
+    submitter_a.is_staff = True  # as an older sign-in left the row; it must not count
+    submitter_a.save()
+    record = make_record(organisation_a)
+    record = services.correct_non_conformity(
+        record,
+        user=submitter_a,
+        data={"description": "pmd en glas"},
+        waste_streams=record.waste_streams.all(),
+        expected_version=record.version,
+    )
+    services.transition(record, workflow.UNDER_REVIEW, user=submitter_a)
+    html = client.get(reverse("register_detail", args=[record.pk])).content.decode()
+    assert re.search(r"<strong>Verbeterd</strong> · [^<]* · An Peeters</p>", html)
+    assert re.search(r"<strong>Status gewijzigd naar „In behandeling”</strong> · [^<]* · OVAM</p>", html)
 
 
 @pytest.mark.parametrize("name", ["register_detail", "register_correct", "register_withdraw"])
