@@ -271,4 +271,3 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "ncregister.views.csrf_failure"
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # a record takes at most 5 photos; an upload one file
-
