@@ -43,7 +43,6 @@ from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import photo_response
 from submissions.summary import add_months, month_of
 
-STAFF = "staff"
 WasteStreamLink = NonConformity.waste_streams.through
 
 
@@ -147,6 +146,7 @@ class ReviewForm(forms.ModelForm):
 
     status = forms.ChoiceField(label=gettext_lazy("Status"))
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    roles = frozenset()  # the session's roles; set per request by NonConformityAdmin.get_form
 
     class Meta:
         model = NonConformity
@@ -155,7 +155,7 @@ class ReviewForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.status
-        targets = [current, *workflow.allowed_targets(current, STAFF)]
+        targets = [current, *workflow.allowed_targets(current, self.roles)]
         self.fields["status"].choices = [(status, workflow.label(status)) for status in targets]
         self.fields["status"].disabled = len(targets) == 1
         self.fields["expected_version"].initial = self.instance.version
@@ -328,6 +328,10 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return NonConformityChangeList
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"roles": request.grant.roles})
+
     def get_readonly_fields(self, request, obj=None):
         return SUBMITTED_READONLY
 
@@ -430,7 +434,9 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             )
             version = record.version
         if "status" in form.changed_data:
-            record = services.transition(record, data["status"], user=request.user, expected_version=version)
+            record = services.transition(
+                record, data["status"], user=request.user, role=request.grant.roles, expected_version=version
+            )
         obj.version = record.version
 
     def save_related(self, request, form, formsets, change):
@@ -492,7 +498,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         records = queryset.select_related(None).prefetch_related(None).only("pk", "status", "version")
         for record in records.iterator(chunk_size=500):
             try:
-                services.transition(record, new_status, user=request.user)
+                services.transition(record, new_status, user=request.user, role=request.grant.roles)
                 moved += 1
             except (workflow.IllegalTransition, services.StaleRecord):
                 refused += 1
@@ -507,15 +513,15 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
 
     @admin.action(permissions=["change"], description=gettext_lazy("Move to “Under review”"))
     def move_to_under_review(self, request, queryset):
-        self._bulk_transition(request, queryset, workflow.UNDER_REVIEW)
+        self._bulk_transition(request, queryset, workflow.Status.UNDER_REVIEW)
 
     @admin.action(permissions=["change"], description=gettext_lazy("Move to “Closed”"))
     def move_to_closed(self, request, queryset):
-        self._bulk_transition(request, queryset, workflow.CLOSED)
+        self._bulk_transition(request, queryset, workflow.Status.CLOSED)
 
     @admin.action(permissions=["change"], description=gettext_lazy("Move to “Referred to enforcement”"))
     def move_to_referred(self, request, queryset):
-        self._bulk_transition(request, queryset, workflow.REFERRED)
+        self._bulk_transition(request, queryset, workflow.Status.REFERRED)
 
     # --- extra pages: photos, exports, the repeat-offender overview ---
 

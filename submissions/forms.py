@@ -322,7 +322,7 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All"))] + list(workflow.STATUS_CHOICES),
+        choices=[("", _("All")), *workflow.Status.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     late = forms.ChoiceField(

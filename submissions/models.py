@@ -56,11 +56,7 @@ class Holiday(models.Model):
 class Upload(models.Model):
     """A CSV or XLSX file with non-conformities, checked and stored by the worker."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        PROCESSING = "processing", _("Processing")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+    Status = workflow.UploadStatus
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="uploads"
@@ -157,7 +153,7 @@ class NonConformity(models.Model):
     is_late = models.BooleanField(_("late"), default=False)
 
     status = models.CharField(
-        _("status"), max_length=16, choices=workflow.STATUS_CHOICES, default=workflow.SUBMITTED
+        _("status"), max_length=16, choices=workflow.Status.choices, default=workflow.Status.SUBMITTED
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     assigned_reviewer = models.ForeignKey(
@@ -212,9 +208,11 @@ class NonConformity(models.Model):
     def refused(self):
         return self.action == self.Action.REFUSED
 
-    def transition_to(self, new_status, actor):
-        """Move to `new_status` if the workflow allows `actor` to; the caller saves."""
-        workflow.check_transition(self.status, new_status, actor)
+    Status = workflow.Status
+
+    def transition_to(self, new_status, role):
+        """Move to `new_status` if the workflow allows `role` to; the caller saves."""
+        workflow.check_transition(self.status, new_status, role)
         self.status = new_status
 
 

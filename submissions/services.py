@@ -155,15 +155,11 @@ def _lock(record, expected_version):
 
 
 @transaction.atomic
-def correct_non_conformity(record, *, user, data, waste_streams, expected_version, photos=()):
-    """A submitter's correction, allowed only while the record is still `submitted`."""
+def correct_non_conformity(record, *, user, role, data, waste_streams, expected_version, photos=()):
+    """A submitter's correction, while the workflow allows `role` to correct the record."""
     locked = _lock(record, expected_version)
     old_key = summary.key_of(locked)
-    if locked.status != workflow.SUBMITTED:
-        raise workflow.IllegalTransition(
-            _("This non-conformity is already being handled by OVAM and can no longer be corrected."),
-            code="not_editable",
-        )
+    workflow.check_correction(locked.status, role)
     for field in SUBMITTED_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
@@ -180,12 +176,12 @@ def correct_non_conformity(record, *, user, data, waste_streams, expected_versio
 
 
 @transaction.atomic
-def withdraw(record, *, user, reason, expected_version):
+def withdraw(record, *, user, role, reason, expected_version):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the withdrawal.")]}, code="reason_required")
     locked = _lock(record, expected_version)
-    locked.transition_to(workflow.WITHDRAWN, actor="submitter")
+    locked.transition_to(workflow.Status.WITHDRAWN, role)
     locked.withdrawal_reason = reason
     locked.version += 1
     _save_quietly(locked)
@@ -194,10 +190,10 @@ def withdraw(record, *, user, reason, expected_version):
 
 
 @transaction.atomic
-def transition(record, new_status, *, user, expected_version=None):
-    """An OVAM review step (staff only)."""
+def transition(record, new_status, *, user, role, expected_version=None):
+    """A review step, if the workflow allows `role` to make it."""
     locked = _lock(record, expected_version)
-    locked.transition_to(new_status, actor="staff")
+    locked.transition_to(new_status, role)
     locked.version += 1
     _save_quietly(locked)
     record_history(locked, user, "~", reason=f"status:{new_status}", actor="staff")

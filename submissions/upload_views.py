@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import submitter_required
+from submissions import workflow
 from submissions.access import uploads_for_organisation
 from submissions.imports import report
 from submissions.imports.columns import COLUMNS
@@ -18,7 +19,6 @@ from submissions.models import Upload
 HISTORY_SIZE = 50
 ERRORS_SHOWN = 1000
 RECORDS_SHOWN = 100
-FINISHED = {Upload.Status.ACCEPTED, Upload.Status.REJECTED}
 
 
 class UploadForm(forms.Form):
@@ -70,7 +70,7 @@ def upload_detail(request, upload_pk):
         records = upload.records.prefetch_related("waste_streams").order_by("id")[:RECORDS_SHOWN]
     context = {
         "upload": upload,
-        "finished": upload.status in FINISHED,
+        "finished": workflow.upload_finished(upload.status),
         "errors": upload.errors[:ERRORS_SHOWN],
         "errors_hidden": max(upload.error_count - ERRORS_SHOWN, 0),
         "records": records,
@@ -84,13 +84,14 @@ def upload_detail(request, upload_pk):
 def upload_status(request, upload_pk):
     """Progress for static/js/upload.js."""
     upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
-    percent = 100 if upload.status in FINISHED else 0
+    finished = workflow.upload_finished(upload.status)
+    percent = 100 if finished else 0
     if upload.status == Upload.Status.PROCESSING and upload.row_count:
         percent = min(99, int(100 * upload.rows_done / upload.row_count))
     return JsonResponse(
         {
             "status": upload.status,
-            "finished": upload.status in FINISHED,
+            "finished": finished,
             "rows_done": upload.rows_done,
             "row_count": upload.row_count,
             "percent": percent,

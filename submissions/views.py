@@ -210,8 +210,8 @@ def detail(request, pk):
         {
             "record": record,
             "history": public_history(record),
-            "can_correct": record.status == workflow.SUBMITTED,
-            "can_withdraw": workflow.WITHDRAWN in workflow.allowed_targets(record.status, "submitter"),
+            "can_correct": workflow.may_correct(record.status, request.grant.roles),
+            "can_withdraw": workflow.may_withdraw(record.status, request.grant.roles),
         },
     )
 
@@ -221,7 +221,7 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def correct(request, pk):
     record = get_object_or_404(for_organisation(request).prefetch_related("waste_streams", "photos"), pk=pk)
-    if record.status != workflow.SUBMITTED:
+    if not workflow.may_correct(record.status, request.grant.roles):
         messages.error(
             request, _("This non-conformity is already being handled by OVAM and can no longer be corrected.")
         )
@@ -235,6 +235,7 @@ def correct(request, pk):
                 services.correct_non_conformity(
                     record,
                     user=request.user,
+                    role=request.grant.roles,
                     data=form.record_data,
                     waste_streams=form.streams,
                     expected_version=expected_version(form),
@@ -262,7 +263,7 @@ def correct(request, pk):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
     record = get_object_or_404(for_organisation(request), pk=pk)
-    if workflow.WITHDRAWN not in workflow.allowed_targets(record.status, "submitter"):
+    if not workflow.may_withdraw(record.status, request.grant.roles):
         messages.error(request, _("This non-conformity can no longer be withdrawn."))
         return redirect("register_detail", pk=record.pk)
     if request.method == "POST":
@@ -272,6 +273,7 @@ def withdraw(request, pk):
                 services.withdraw(
                     record,
                     user=request.user,
+                    role=request.grant.roles,
                     reason=form.cleaned_data["reason"],
                     expected_version=expected_version(form),
                 )

@@ -1,59 +1,122 @@
-"""The review workflow of a non-conformity: one transition map, enforced by the model."""
+"""Every status rule of the register, in one place: which move each role may make on a
+non-conformity, whether it may still be corrected or withdrawn and by whom, and the upload's
+statuses. Services pass the caller's role (the session's grant role) and the workflow refuses;
+views and templates ask it, and never compare statuses themselves.
+"""
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-SUBMITTED = "submitted"
-UNDER_REVIEW = "under_review"
-CLOSED = "closed"
-REFERRED = "referred"
-WITHDRAWN = "withdrawn"
+from accounts.roles import MANAGER, REVIEWER, SUBMITTER
 
-STATUS_CHOICES = [
-    (SUBMITTED, _("Submitted")),
-    (UNDER_REVIEW, _("Under review")),
-    (CLOSED, _("Closed")),
-    (REFERRED, _("Referred to enforcement")),
-    (WITHDRAWN, _("Withdrawn")),
-]
+ROLES = (SUBMITTER, REVIEWER, MANAGER)
+STAFF = frozenset({REVIEWER, MANAGER})
+SUBMITTERS = frozenset({SUBMITTER})
 
-# Which statuses a record may move to, and who may move it there.
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLOSED = "closed", _("Closed")
+    REFERRED = "referred", _("Referred to enforcement")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# current status -> {next status: the roles that may make that move}. A status absent from a row
+# cannot be reached from it by anyone: a withdrawn, closed or referred record never moves again.
 TRANSITIONS = {
-    SUBMITTED: {UNDER_REVIEW: "staff", WITHDRAWN: "submitter"},
-    UNDER_REVIEW: {CLOSED: "staff", REFERRED: "staff"},
-    CLOSED: {},
-    REFERRED: {},
-    WITHDRAWN: {},
+    Status.SUBMITTED: {Status.UNDER_REVIEW: STAFF, Status.WITHDRAWN: SUBMITTERS},
+    Status.UNDER_REVIEW: {Status.CLOSED: STAFF, Status.REFERRED: STAFF},
+    Status.CLOSED: {},
+    Status.REFERRED: {},
+    Status.WITHDRAWN: {},
 }
+
+# status -> the roles that may still correct the submitted data (only before OVAM takes it up).
+CORRECTIONS = {Status.SUBMITTED: SUBMITTERS}
 
 
 class IllegalTransition(ValidationError):
     pass
 
 
-def check_transition(current, new, actor):
-    """Raise IllegalTransition unless `actor` ("staff" or "submitter") may move `current` to `new`."""
-    allowed_actor = TRANSITIONS.get(current, {}).get(new)
-    if allowed_actor is None:
+def _roles(role):
+    """One role name, or a session's several (a Grant's roles)."""
+    return {role} if isinstance(role, str) else set(role or ())
+
+
+def may_move(current, new, role):
+    return bool(TRANSITIONS.get(current, {}).get(new, frozenset()) & _roles(role))
+
+
+def allowed_targets(current, role):
+    """The statuses `role` may move a record in status `current` to, in the map's order."""
+    return [new for new, roles in TRANSITIONS.get(current, {}).items() if roles & _roles(role)]
+
+
+def check_transition(current, new, role):
+    """Raise IllegalTransition unless `role` may move `current` to `new`."""
+    allowed = TRANSITIONS.get(current, {}).get(new)
+    if allowed is None:
         raise IllegalTransition(
             _("A non-conformity cannot go from “%(current)s” to “%(new)s”."),
             code="illegal_transition",
             params={"current": label(current), "new": label(new)},
         )
-    if allowed_actor != actor:
+    if not allowed & _roles(role):
         raise IllegalTransition(
             _("Only %(actor)s may change a non-conformity to “%(new)s”."),
             code="illegal_actor",
-            params={
-                "actor": _("OVAM") if allowed_actor == "staff" else _("the submitter"),
-                "new": label(new),
-            },
+            params={"actor": _("OVAM") if allowed & STAFF else _("the submitter"), "new": label(new)},
         )
 
 
-def allowed_targets(current, actor):
-    return [new for new, who in TRANSITIONS.get(current, {}).items() if who == actor]
+def may_correct(status, role):
+    return bool(CORRECTIONS.get(status, frozenset()) & _roles(role))
+
+
+def check_correction(status, role):
+    if not may_correct(status, role):
+        raise IllegalTransition(
+            _("This non-conformity is already being handled by OVAM and can no longer be corrected."),
+            code="not_editable",
+        )
+
+
+def may_withdraw(status, role):
+    return may_move(status, Status.WITHDRAWN, role)
 
 
 def label(status):
-    return dict(STATUS_CHOICES).get(status, status)
+    return Status(status).label if status in Status.values else status
+
+
+# --- uploads ---------------------------------------------------------------------------------------
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    PROCESSING = "processing", _("Processing")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Moved only by the worker. PROCESSING -> PROCESSING: a worker that died mid-import left it behind and
+# the job runs again (the import was one transaction, so nothing of it was kept).
+UPLOAD_TRANSITIONS = {
+    UploadStatus.QUEUED: {UploadStatus.PROCESSING},
+    UploadStatus.PROCESSING: {UploadStatus.PROCESSING, UploadStatus.ACCEPTED, UploadStatus.REJECTED},
+    UploadStatus.ACCEPTED: set(),
+    UploadStatus.REJECTED: set(),
+}
+
+
+def upload_sources(new):
+    """The upload statuses that may move to `new` (for a guarded UPDATE ... WHERE status IN ...)."""
+    return [current for current, targets in UPLOAD_TRANSITIONS.items() if new in targets]
+
+
+def upload_finished(status):
+    """Nothing more happens to an upload in this status (the page stops polling)."""
+    return not UPLOAD_TRANSITIONS.get(status)

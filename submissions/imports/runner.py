@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connectio
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from submissions import services
+from submissions import services, workflow
 from submissions.deadlines import load_holidays
 from submissions.imports.columns import match_headers
 from submissions.imports.readers import FileRefused, open_table
@@ -29,6 +29,14 @@ MAX_ERRORS = 10_000  # kept and shown; the count says how many there were in all
 
 class Rejected(Exception):
     pass
+
+
+def move_upload(upload_id, status, **fields):
+    """Move an upload to `status` only from a status the workflow's upload map allows; returns
+    whether it moved."""
+    return Upload.objects.filter(pk=upload_id, status__in=workflow.upload_sources(status)).update(
+        status=status, **fields
+    )
 
 
 def accepted_duplicate(upload):
@@ -213,8 +221,9 @@ def import_upload(upload, progress=None):
                     raise FileRefused(duplicate_message(previous))
                 importer = Importer(upload, table, progress)
                 importer.run()
-                Upload.objects.filter(pk=upload.pk).update(
-                    status=Upload.Status.ACCEPTED,
+                move_upload(
+                    upload.pk,
+                    Upload.Status.ACCEPTED,
                     row_count=importer.rows,
                     rows_done=importer.rows,
                     error_count=0,
@@ -233,8 +242,9 @@ def import_upload(upload, progress=None):
         )
         errors, count = [error(None, "eigen_referentie", "", message)], 1
     rows = importer.rows if importer else 0
-    Upload.objects.filter(pk=upload.pk).update(
-        status=Upload.Status.REJECTED,
+    move_upload(
+        upload.pk,
+        Upload.Status.REJECTED,
         row_count=rows,
         rows_done=rows,
         error_count=count,
@@ -246,9 +256,7 @@ def import_upload(upload, progress=None):
 
 def process_upload(upload_id, language=None):
     """What the worker runs for one upload; an upload already finished is left alone."""
-    claimed = Upload.objects.filter(
-        pk=upload_id, status__in=[Upload.Status.QUEUED, Upload.Status.PROCESSING]
-    ).update(status=Upload.Status.PROCESSING, rows_done=0)
+    claimed = move_upload(upload_id, Upload.Status.PROCESSING, rows_done=0)
     if not claimed:
         return None
     upload = Upload.objects.get(pk=upload_id)
@@ -261,8 +269,8 @@ def process_upload(upload_id, language=None):
             logger.exception("upload %s failed", upload_id)
             message = _("The file could not be processed because of an error on our side. Try again later.")
             errors = [error(None, "", "", message)]
-            Upload.objects.filter(pk=upload_id).update(
-                status=Upload.Status.REJECTED, error_count=1, errors=errors, finished_at=timezone.now()
+            move_upload(
+                upload_id, Upload.Status.REJECTED, error_count=1, errors=errors, finished_at=timezone.now()
             )
         finally:
             progress.close()

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from accounts.models import Organisation
+from accounts.roles import REVIEWER
 from submissions import services, workflow
 from submissions.models import NonConformity, WasteStream
 
@@ -35,7 +36,7 @@ def test_a_reviewer_filters_moves_a_record_to_under_review_then_closed_and_sees_
     author = django_user_model.objects.create(username="e2e-author", vo_id="e2e-author", first_name="An")
     record = _record(collector, author, "Bakkerij De Korenaar", "0405546706")
     done = _record(collector, author, "Garage Vermeulen", "0353456320")
-    done = services.transition(done, workflow.UNDER_REVIEW, user=author)
+    done = services.transition(done, workflow.Status.UNDER_REVIEW, user=author, role=REVIEWER)
 
     login(page, "behandelaar", start="/admin/")
     expect(page).to_have_url(re.compile(r"/admin/$"))
@@ -66,6 +67,6 @@ def test_a_reviewer_filters_moves_a_record_to_under_review_then_closed_and_sees_
     expect(history).to_contain_text("Ingediend (Formulier)")
 
     record.refresh_from_db()
-    assert record.status == workflow.CLOSED
+    assert record.status == workflow.Status.CLOSED
     assert record.history.count() == 3
-    assert NonConformity.objects.get(pk=done.pk).status == workflow.UNDER_REVIEW
+    assert NonConformity.objects.get(pk=done.pk).status == workflow.Status.UNDER_REVIEW

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.roles import REVIEWER, SUBMITTER
 from submissions import pagination, services, workflow
 from submissions.models import Holiday, NonConformity, Photo, WasteStream
 from tests.submissions.conftest import image_bytes
@@ -180,7 +181,7 @@ def test_search(client, reviewer, records, query, expected):
 
 def test_filters(client, reviewer, records, organisation_b):
     glass = WasteStream.objects.get(number=2, valid_from__isnull=True)
-    services.transition(records["plain"], workflow.UNDER_REVIEW, user=reviewer)
+    services.transition(records["plain"], workflow.Status.UNDER_REVIEW, user=reviewer, role=REVIEWER)
     cases = {
         "status__exact=under_review": {"plain"},
         "observed_on__gte=2026-10-01&observed_on__lt=2026-11-01": {"glass_refused"},
@@ -300,11 +301,12 @@ def test_the_history_shows_site_and_admin_changes(client, reviewer, make_record,
     record = services.correct_non_conformity(
         record,
         user=record.submitted_by,
+        role=SUBMITTER,
         data={"producer_name": "Bakkerij De Korenaar BV"},
         waste_streams=WasteStream.objects.filter(number=16, valid_from__isnull=True),
         expected_version=record.version,
     )
-    services.transition(record, workflow.UNDER_REVIEW, user=reviewer)
+    services.transition(record, workflow.Status.UNDER_REVIEW, user=reviewer, role=REVIEWER)
     response = client.get(reverse("admin:submissions_nonconformity_history", args=[record.pk]))
     content = response.content.decode()
     assert response.status_code == 200

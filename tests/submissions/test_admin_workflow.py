@@ -7,15 +7,17 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from accounts.roles import REVIEWER, SUBMITTER
 from submissions import services, workflow
 from submissions.models import NonConformity, WasteStream
 from tests.submissions.conftest import VALID_DATA
 
 LIST = reverse("admin:submissions_nonconformity_changelist")
-STATUSES = [status for status, _label in workflow.STATUS_CHOICES]
-STAFF_MOVES = {(workflow.SUBMITTED, workflow.UNDER_REVIEW), (workflow.UNDER_REVIEW, workflow.CLOSED)} | {
-    (workflow.UNDER_REVIEW, workflow.REFERRED)
-}
+STATUSES = list(workflow.Status)
+STAFF_MOVES = {
+    (workflow.Status.SUBMITTED, workflow.Status.UNDER_REVIEW),
+    (workflow.Status.UNDER_REVIEW, workflow.Status.CLOSED),
+} | {(workflow.Status.UNDER_REVIEW, workflow.Status.REFERRED)}
 
 
 @pytest.fixture
@@ -25,12 +27,14 @@ def record_in(make_record, organisation_a, django_user_model):
 
     def make(status):
         record = make_record(organisation_a)
-        if status == workflow.WITHDRAWN:
-            return services.withdraw(record, user=record.submitted_by, reason="dubbel", expected_version=1)
-        if status != workflow.SUBMITTED:
-            record = services.transition(record, workflow.UNDER_REVIEW, user=ovam_user)
-        if status in (workflow.CLOSED, workflow.REFERRED):
-            record = services.transition(record, status, user=ovam_user)
+        if status == workflow.Status.WITHDRAWN:
+            return services.withdraw(
+                record, user=record.submitted_by, role=SUBMITTER, reason="dubbel", expected_version=1
+            )
+        if status != workflow.Status.SUBMITTED:
+            record = services.transition(record, workflow.Status.UNDER_REVIEW, user=ovam_user, role=REVIEWER)
+        if status in (workflow.Status.CLOSED, workflow.Status.REFERRED):
+            record = services.transition(record, status, user=ovam_user, role=REVIEWER)
         return record
 
     return make
@@ -80,10 +84,10 @@ def test_an_illegal_transition_in_the_admin_changes_nothing(client, reviewer, re
 
 
 def test_the_status_field_offers_only_the_legal_next_steps(client, reviewer, record_in):
-    record = record_in(workflow.UNDER_REVIEW)
+    record = record_in(workflow.Status.UNDER_REVIEW)
     response = client.get(reverse("admin:submissions_nonconformity_change", args=[record.pk]))
     choices = [value for value, _label in response.context["adminform"].form.fields["status"].choices]
-    assert choices == [workflow.UNDER_REVIEW, workflow.CLOSED, workflow.REFERRED]
+    assert choices == [workflow.Status.UNDER_REVIEW, workflow.Status.CLOSED, workflow.Status.REFERRED]
 
 
 def _bulk(client, action, records):
@@ -93,9 +97,9 @@ def _bulk(client, action, records):
 @pytest.mark.parametrize(
     ("action", "target", "legal_from"),
     [
-        ("move_to_under_review", workflow.UNDER_REVIEW, workflow.SUBMITTED),
-        ("move_to_closed", workflow.CLOSED, workflow.UNDER_REVIEW),
-        ("move_to_referred", workflow.REFERRED, workflow.UNDER_REVIEW),
+        ("move_to_under_review", workflow.Status.UNDER_REVIEW, workflow.Status.SUBMITTED),
+        ("move_to_closed", workflow.Status.CLOSED, workflow.Status.UNDER_REVIEW),
+        ("move_to_referred", workflow.Status.REFERRED, workflow.Status.UNDER_REVIEW),
     ],
 )
 def test_a_bulk_action_moves_the_legal_ones_and_counts_the_refused(
@@ -114,7 +118,7 @@ def test_a_bulk_action_moves_the_legal_ones_and_counts_the_refused(
 
 
 def test_review_fields_are_saved_with_one_history_row(client, reviewer, record_in):
-    record = record_in(workflow.SUBMITTED)
+    record = record_in(workflow.Status.SUBMITTED)
     response = post_review(client, record, assigned_reviewer=reviewer.pk, internal_note="Bel de klant")
     assert response.status_code == 302
     record.refresh_from_db()
@@ -123,14 +127,18 @@ def test_review_fields_are_saved_with_one_history_row(client, reviewer, record_i
 
 
 def test_review_fields_and_status_in_one_save(client, reviewer, record_in):
-    record = record_in(workflow.SUBMITTED)
-    post_review(client, record, status=workflow.UNDER_REVIEW, internal_note="opvolgen")
+    record = record_in(workflow.Status.SUBMITTED)
+    post_review(client, record, status=workflow.Status.UNDER_REVIEW, internal_note="opvolgen")
     record.refresh_from_db()
-    assert (record.status, record.internal_note, record.version) == (workflow.UNDER_REVIEW, "opvolgen", 3)
+    assert (record.status, record.internal_note, record.version) == (
+        workflow.Status.UNDER_REVIEW,
+        "opvolgen",
+        3,
+    )
 
 
 def test_only_staff_can_be_assigned(client, reviewer, record_in):
-    record = record_in(workflow.SUBMITTED)
+    record = record_in(workflow.Status.SUBMITTED)
     response = post_review(client, record, assigned_reviewer=record.submitted_by.pk)
     assert response.status_code == 200
     assert "assigned_reviewer" in response.context["adminform"].form.errors
@@ -139,11 +147,12 @@ def test_only_staff_can_be_assigned(client, reviewer, record_in):
 
 
 def test_a_save_on_a_record_the_submitter_changed_meanwhile_is_refused(client, reviewer, record_in):
-    record = record_in(workflow.SUBMITTED)
+    record = record_in(workflow.Status.SUBMITTED)
     loaded_version = record.version
     services.correct_non_conformity(
         record,
         user=record.submitted_by,
+        role=SUBMITTER,
         data={**VALID_DATA, "producer_name": "Bakkerij De Korenaar BV"},
         waste_streams=WasteStream.objects.filter(number=16, valid_from__isnull=True),
         expected_version=record.version,
@@ -151,7 +160,7 @@ def test_a_save_on_a_record_the_submitter_changed_meanwhile_is_refused(client, r
     response = post_review(
         client,
         record,
-        status=workflow.UNDER_REVIEW,
+        status=workflow.Status.UNDER_REVIEW,
         internal_note="mijn notitie",
         expected_version=loaded_version,
     )
@@ -160,4 +169,4 @@ def test_a_save_on_a_record_the_submitter_changed_meanwhile_is_refused(client, r
     assert "door iemand anders gewijzigd" in content or "changed by someone else" in content
     assert "mijn notitie" in content  # the person's input is still on the page
     fresh = NonConformity.objects.get(pk=record.pk)
-    assert (fresh.status, fresh.internal_note, fresh.version) == (workflow.SUBMITTED, "", 2)
+    assert (fresh.status, fresh.internal_note, fresh.version) == (workflow.Status.SUBMITTED, "", 2)

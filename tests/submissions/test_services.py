@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.roles import REVIEWER, SUBMITTER
 from submissions import services, workflow
 from submissions.deadlines import BRUSSELS
 from submissions.models import NonConformity, WasteStream
@@ -51,6 +52,7 @@ def test_correcting_the_date_recomputes_the_late_flag_and_history_shows_it(
     corrected = services.correct_non_conformity(
         record,
         user=record.submitted_by,
+        role=SUBMITTER,
         data={**VALID_DATA, "observed_on": dt.date(2026, 10, 26)},
         waste_streams=WasteStream.objects.filter(number=16),
         expected_version=record.version,
@@ -70,36 +72,50 @@ def test_a_correction_with_an_old_version_is_refused(make_record, organisation_a
     )
     with pytest.raises(services.StaleRecord):
         services.correct_non_conformity(
-            record, user=record.submitted_by, data=VALID_DATA, waste_streams=[], expected_version=1
+            record,
+            user=record.submitted_by,
+            role=SUBMITTER,
+            data=VALID_DATA,
+            waste_streams=[],
+            expected_version=1,
         )
 
 
 def test_a_record_under_review_can_no_longer_be_corrected(make_record, organisation_a):
     record = make_record(organisation_a)
-    services.transition(record, workflow.UNDER_REVIEW, user=record.submitted_by)
+    services.transition(record, workflow.Status.UNDER_REVIEW, user=record.submitted_by, role=REVIEWER)
     with pytest.raises(workflow.IllegalTransition):
         services.correct_non_conformity(
-            record, user=record.submitted_by, data=VALID_DATA, waste_streams=[], expected_version=None
+            record,
+            user=record.submitted_by,
+            role=SUBMITTER,
+            data=VALID_DATA,
+            waste_streams=[],
+            expected_version=None,
         )
 
 
 def test_withdrawal_needs_a_reason_and_keeps_the_record(make_record, organisation_a):
     record = make_record(organisation_a)
     with pytest.raises(ValidationError):
-        services.withdraw(record, user=record.submitted_by, reason="  ", expected_version=1)
+        services.withdraw(record, user=record.submitted_by, role=SUBMITTER, reason="  ", expected_version=1)
     withdrawn = services.withdraw(
-        record, user=record.submitted_by, reason="Dubbel ingevoerd", expected_version=1
+        record, user=record.submitted_by, role=SUBMITTER, reason="Dubbel ingevoerd", expected_version=1
     )
-    assert NonConformity.objects.get(pk=record.pk).status == workflow.WITHDRAWN
+    assert NonConformity.objects.get(pk=record.pk).status == workflow.Status.WITHDRAWN
     assert withdrawn.withdrawal_reason == "Dubbel ingevoerd"
     with pytest.raises(workflow.IllegalTransition):
-        services.withdraw(withdrawn, user=record.submitted_by, reason="nogmaals", expected_version=None)
+        services.withdraw(
+            withdrawn, user=record.submitted_by, role=SUBMITTER, reason="nogmaals", expected_version=None
+        )
 
 
 def test_only_ovam_moves_a_record_under_review(make_record, organisation_a):
     record = make_record(organisation_a)
-    with pytest.raises(workflow.IllegalTransition):
-        services.transition(record, workflow.CLOSED, user=record.submitted_by)
+    with pytest.raises(workflow.IllegalTransition) as refused:
+        services.transition(record, workflow.Status.UNDER_REVIEW, user=record.submitted_by, role=SUBMITTER)
+    assert refused.value.code == "illegal_actor"
+    assert NonConformity.objects.get(pk=record.pk).status == workflow.Status.SUBMITTED
 
 
 def test_a_duplicate_own_reference_is_a_field_error(make_record, organisation_a):

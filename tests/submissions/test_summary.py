@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
+from accounts.roles import SUBMITTER
 from submissions import services, summary
 from submissions.imports import runner
 from submissions.imports.intake import receive_upload
@@ -65,6 +66,7 @@ def test_a_correction_moves_the_count_to_the_new_month_and_producer(committed, m
         services.correct_non_conformity(
             record,
             user=record.submitted_by,
+            role=SUBMITTER,
             data={**GARAGE, "observed_on": dt.date(2026, 4, 1), "action": "registered"},
             waste_streams=WasteStream.objects.filter(number=2, valid_from__isnull=True),
             expected_version=record.version,
@@ -80,7 +82,13 @@ def test_a_status_change_needs_no_refresh(committed, make_record, organisation_a
     with committed():
         record = make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
     with committed():
-        services.withdraw(record, user=record.submitted_by, reason="Dubbel.", expected_version=record.version)
+        services.withdraw(
+            record,
+            user=record.submitted_by,
+            role=SUBMITTER,
+            reason="Dubbel.",
+            expected_version=record.version,
+        )
     assert DBTaskResult.objects.filter(task_path__endswith="refresh_overview").count() == 1
     assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}  # every status counts
 
@@ -140,6 +148,7 @@ def test_rebuild_equals_the_incremental_refresh_on_random_records(committed, mak
             services.correct_non_conformity(
                 record,
                 user=record.submitted_by,
+                role=SUBMITTER,
                 data={"observed_on": record.observed_on + dt.timedelta(days=rng.randrange(90))},
                 waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
                 expected_version=record.version,

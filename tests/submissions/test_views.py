@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import REVIEWER
 from submissions import services, workflow
 from submissions.models import NonConformity
 from tests.conftest import sign_in
@@ -235,7 +236,7 @@ def test_the_history_shows_ovam_never_a_reviewer_or_internal_note(
     services.update_review(
         record, user=femke, expected_version=1, assigned_reviewer=femke, internal_note="Geheime notitie"
     )
-    services.transition(record, workflow.UNDER_REVIEW, user=femke)
+    services.transition(record, workflow.Status.UNDER_REVIEW, user=femke, role=REVIEWER)
     html = client.get(reverse("register_detail", args=[record.pk])).content.decode()
     assert "OVAM" in html
     assert "Femke" not in html
@@ -276,7 +277,7 @@ def test_a_post_to_another_organisations_record_changes_nothing(
     record = make_record(organisation_a)
     response = client.post(reverse("register_withdraw", args=[record.pk]), {"reason": "weg", "version": 1})
     assert response.status_code == 404
-    assert NonConformity.objects.get(pk=record.pk).status == workflow.SUBMITTED
+    assert NonConformity.objects.get(pk=record.pk).status == workflow.Status.SUBMITTED
 
 
 def test_a_correction_is_saved_with_history(client, submitter_a, make_record, organisation_a):
@@ -307,7 +308,7 @@ def test_a_correction_after_ovams_change_is_refused_with_a_message(
 
 def test_a_record_under_review_cannot_be_corrected(client, submitter_a, make_record, organisation_a):
     record = make_record(organisation_a)
-    services.transition(record, workflow.UNDER_REVIEW, user=submitter_a)
+    services.transition(record, workflow.Status.UNDER_REVIEW, user=submitter_a, role=REVIEWER)
     response = client.get(reverse("register_correct", args=[record.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("register_detail", args=[record.pk])
@@ -322,7 +323,7 @@ def test_withdrawal_needs_a_reason(client, submitter_a, make_record, organisatio
     response = client.post(reverse("register_withdraw", args=[record.pk]), {"reason": "Dubbel", "version": 1})
     assert response.status_code == 302
     record.refresh_from_db()
-    assert record.status == workflow.WITHDRAWN
+    assert record.status == workflow.Status.WITHDRAWN
     assert record.withdrawal_reason == "Dubbel"
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import roles
 from accounts.models import Organisation
 from accounts.standin.personas import PERSONAS_BY_KEY
 from submissions import services, summary, workflow
@@ -151,11 +152,17 @@ class Command(BaseCommand):
             created += 1
             # A living register: some are reviewed by OVAM, one was withdrawn.
             if n % 5 == 0:
-                record = services.transition(record, workflow.UNDER_REVIEW, user=reviewer)
+                record = services.transition(
+                    record, workflow.Status.UNDER_REVIEW, user=reviewer, role=roles.REVIEWER
+                )
                 if n % 10 == 0:
-                    services.transition(record, workflow.CLOSED, user=reviewer)
+                    services.transition(record, workflow.Status.CLOSED, user=reviewer, role=roles.REVIEWER)
             elif n == 7:
                 services.withdraw(
-                    record, user=user, reason="Dubbel ingevoerd.", expected_version=record.version
+                    record,
+                    user=user,
+                    role=roles.SUBMITTER,
+                    reason="Dubbel ingevoerd.",
+                    expected_version=record.version,
                 )
         return created
