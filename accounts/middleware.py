@@ -1,10 +1,8 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 
 from accounts.grants import NO_GRANT, load_grant
 
@@ -22,7 +20,10 @@ OPEN_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "oidc_logout",
+    "session_ended",
 }
+# Kept in the anonymous session after a limit ended it: where the person was, for the sign-in link.
+SESSION_ENDED = "ncr_session_ended"
 
 
 def _organisation(grant):
@@ -51,10 +52,7 @@ class GrantMiddleware:
                 now - signed_in_at > settings.NCR_SESSION_MAX_MINUTES * 60
                 or now - last_seen > settings.NCR_SESSION_IDLE_MINUTES * 60
             ):
-                request.expired_user_id = request.user.pk
-                logout(request)
-                request.session_expired = True
-                messages.info(request, _("Your session has expired. Please sign in again."))
+                end_session_for_limit(request)
             else:
                 if now - last_seen > LAST_SEEN_RESOLUTION:
                     request.session[LAST_SEEN] = now
@@ -62,7 +60,15 @@ class GrantMiddleware:
                 request.grant = grant
                 # Loaded now, not lazily: access checks compare it with None.
                 request.organisation = _organisation(grant)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.session_expired:
+            # The view has kept a posted form; now end the ACM/IDM session too, or it would sign the
+            # next person at this PC in silently. ACM/IDM sends the browser back to the landing page,
+            # which shows that the session ended.
+            from accounts.oidc import provider_logout_url
+
+            return redirect(provider_logout_url(request))
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
@@ -72,6 +78,16 @@ class GrantMiddleware:
         if match and match.url_name in OPEN_URL_NAMES:
             return None
         return redirect("no_access")
+
+
+def end_session_for_limit(request):
+    from accounts.oidc import REAUTH_NEEDED
+
+    request.expired_user_id = request.user.pk
+    logout(request)
+    request.session_expired = True
+    request.session[REAUTH_NEEDED] = True
+    request.session[SESSION_ENDED] = request.get_full_path() if request.method == "GET" else request.path
 
 
 def start_session_clock(sender, request, user, **kwargs):

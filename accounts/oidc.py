@@ -8,6 +8,7 @@ the verified ID token, key users on vo_id, and turn the role claim into the sess
 import base64
 import json
 import logging
+import time
 from urllib.parse import urlencode
 
 import jwt
@@ -31,34 +32,77 @@ from ncregister.identifiers import normalise_enterprise_number
 logger = logging.getLogger(__name__)
 
 JWKS_CACHE_KEY = "acmidm:jwks"
+JWKS_BACKOFF_KEY = "acmidm:jwks:backoff"
 NAME_CLAIMS = ("given_name", "family_name")
 ALGORITHM = "RS256"  # ACM/IDM signs ID tokens with RS256; anything else is refused
+# Set when the portal ended a session for a limit: the next sign-in must be a fresh authentication.
+REAUTH_NEEDED = "ncr_reauth_needed"
+REAUTH_REQUESTED_AT = "ncr_reauth_requested_at"
+AUTH_TIME_LEEWAY = 30  # seconds of clock difference with the provider
 
 
 class TokenRefused(SuspiciousOperation):
-    pass
+    """The ID token or the provider's answer cannot be trusted; `reason` goes to the audit trail."""
+
+    reason = "token_refused"
+
+
+class ProviderUnavailable(TokenRefused):
+    """The provider did not answer, or answered a key set we cannot use: nobody can be verified now."""
+
+    reason = "provider_unavailable"
+
+
+def _key_is_usable(key):
+    """An RSA signing key for RS256 that really parses; other key types are simply not ours to use."""
+    return (
+        key.get("kty") == "RSA"
+        and key.get("use", "sig") == "sig"
+        and key.get("alg", ALGORITHM) == ALGORITHM
+        and isinstance(key.get("kid"), str)
+    )
+
+
+def _checked_key_set(body):
+    """The RSA signing keys of a JWKS answer; ProviderUnavailable when any of them is malformed."""
+    keys = body.get("keys") if isinstance(body, dict) else None
+    if not isinstance(keys, list) or not all(isinstance(key, dict) for key in keys):
+        raise ProviderUnavailable("the provider's JWKS is not a key set")
+    usable = [key for key in keys if _key_is_usable(key)]
+    for key in usable:
+        try:
+            jwt.PyJWK(key, algorithm=ALGORITHM)
+        except (jwt.PyJWKError, jwt.InvalidKeyError, TypeError, ValueError) as exc:
+            raise ProviderUnavailable(f"the provider's key {key['kid'][:40]!r} is malformed") from exc
+    if not usable:
+        raise ProviderUnavailable("the provider's JWKS holds no RS256 signing key")
+    return usable
 
 
 def _jwks(refresh=False):
+    """The provider's signing keys: cached only when well formed; after a failure, a short back-off
+    (every web container shares it through the database cache) before the provider is asked again."""
     keys = None if refresh else cache.get(JWKS_CACHE_KEY)
-    if keys is None:
+    if keys is not None:
+        return keys
+    if cache.get(JWKS_BACKOFF_KEY):
+        raise ProviderUnavailable("the provider's JWKS failed moments ago; not asking again yet")
+    try:
         response = requests.get(settings.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
         response.raise_for_status()
-        body = response.json()
-        keys = body.get("keys") if isinstance(body, dict) else None
-        if not isinstance(keys, list):
-            raise TokenRefused("the provider's JWKS is not a key set")
-        cache.set(JWKS_CACHE_KEY, keys, settings.ACMIDM_JWKS_CACHE_SECONDS)
+        keys = _checked_key_set(response.json())
+    except (requests.RequestException, ValueError) as exc:
+        cache.set(JWKS_BACKOFF_KEY, True, settings.ACMIDM_JWKS_BACKOFF_SECONDS)
+        raise ProviderUnavailable(f"the provider's JWKS is unavailable: {type(exc).__name__}") from exc
+    except ProviderUnavailable:
+        cache.set(JWKS_BACKOFF_KEY, True, settings.ACMIDM_JWKS_BACKOFF_SECONDS)
+        raise
+    cache.set(JWKS_CACHE_KEY, keys, settings.ACMIDM_JWKS_CACHE_SECONDS)
     return keys
 
 
 def _find_key(keys, kid):
-    for key in keys:
-        if not isinstance(key, dict):
-            continue
-        if key.get("kid") == kid and key.get("kty") == "RSA" and key.get("alg", ALGORITHM) == ALGORITHM:
-            return key
-    return None
+    return next((key for key in keys if key.get("kid") == kid), None)
 
 
 class ACMIDMBackend(OIDCAuthenticationBackend):
@@ -75,7 +119,7 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
             key = _find_key(_jwks(refresh=True), kid)
         if key is None:
             raise TokenRefused("ID token signed with a key not in the provider's JWKS")
-        return jwt.PyJWK(key)
+        return jwt.PyJWK(key, algorithm=ALGORITHM)
 
     def _verify_jws(self, token, key):
         try:
@@ -90,10 +134,18 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
             )
         except jwt.InvalidTokenError as exc:
             raise TokenRefused(f"ID token refused: {type(exc).__name__}") from exc
-        # Several audiences are only acceptable when we are the authorized party.
+        # OIDC Core 3.1.3.7: an azp must name us, and several audiences need one.
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
-        if len(audiences) > 1 and claims.get("azp") != settings.OIDC_RP_CLIENT_ID:
+        if "azp" in claims and claims["azp"] != settings.OIDC_RP_CLIENT_ID:
+            raise TokenRefused("ID token issued to another authorized party (azp)")
+        if len(audiences) > 1 and "azp" not in claims:
             raise TokenRefused("ID token for several audiences without us as azp")
+        return claims
+
+    def verify_token(self, token, **kwargs):
+        claims = super().verify_token(token, **kwargs)
+        if settings.ACMIDM_REQUIRE_AUTH_TIME:
+            check_auth_time(claims, reauth_requested_at(self.request.session))
         return claims
 
     def get_token(self, payload):
@@ -108,10 +160,14 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
         if not (claims.get("given_name") or claims.get("family_name")):
             try:
                 extra = super().get_userinfo(access_token, id_token, payload)
-                if isinstance(extra, dict):
-                    claims.update({k: v for k, v in extra.items() if k in NAME_CLAIMS and isinstance(v, str)})
-            except (requests.RequestException, ValueError):
+            except (requests.RequestException, ValueError, SuspiciousOperation, jwt.PyJWTError):
                 logger.warning("userinfo unavailable; signing in without names")
+                return claims
+            # OIDC Core 5.3.2: an answer about another subject must not be used.
+            if not isinstance(extra, dict) or extra.get("sub") != payload.get("sub"):
+                logger.warning("userinfo is about another subject; not used")
+                return claims
+            claims.update({k: v for k, v in extra.items() if k in NAME_CLAIMS and isinstance(v, str)})
         return claims
 
     def verify_claims(self, claims):
@@ -137,6 +193,21 @@ class ACMIDMBackend(OIDCAuthenticationBackend):
         user.save()
         user.ncr_grant = grant
         return user
+
+
+def reauth_requested_at(session):
+    """When the portal last asked ACM/IDM for a fresh authentication (max_age=0), or None."""
+    return session.get(REAUTH_REQUESTED_AT)
+
+
+def check_auth_time(claims, fresh_since=None):
+    """With ACMIDM_REQUIRE_AUTH_TIME: auth_time must be present, and after a request for fresh
+    authentication it must be no older than that request (ACM/IDM does not document auth_time)."""
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int | float) or isinstance(auth_time, bool):
+        raise TokenRefused("ID token without auth_time")
+    if fresh_since is not None and auth_time < fresh_since - AUTH_TIME_LEEWAY:
+        raise TokenRefused("ID token from an earlier authentication than the fresh one asked for")
 
 
 def person_key(claims):
@@ -173,6 +244,10 @@ class AuthenticationRequestView(OIDCAuthenticationRequestView):
 
     def get_extra_params(self, request):
         params = dict(super().get_extra_params(request))
+        if request.session.get(REAUTH_NEEDED):
+            # The portal ended the last session for a limit: ACM/IDM must authenticate the person anew.
+            params["max_age"] = "0"
+            request.session[REAUTH_REQUESTED_AT] = int(time.time())
         if settings.ACMIDM_ACR_VALUES:
             params["acr_values"] = settings.ACMIDM_ACR_VALUES
         if request.GET.get("wissel"):
@@ -205,27 +280,44 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return render(request, "accounts/signin_expired.html", status=200)
         try:
             return super().get(request)
-        except (
-            SuspiciousOperation,
-            requests.RequestException,
-            jwt.PyJWKError,
-            IntegrityError,
-            ValueError,
-        ) as exc:
-            # A refused token, a provider answering nonsense, two first sign-ins racing: nobody signed in.
+        except TokenRefused as exc:
             logger.warning("sign-in refused: %s", exc)
-            return self.login_failure()
+            return self.login_failure(exc.reason)
+        except requests.RequestException as exc:
+            # Refusing the code (4xx), or unreachable, failing or slow (timeouts are set): nobody signed in.
+            logger.warning("sign-in refused, provider answer: %s", type(exc).__name__)
+            status = exc.response.status_code if exc.response is not None else 503
+            return self.login_failure("code_refused" if status < 500 else "provider_unavailable")
+        except (SuspiciousOperation, jwt.PyJWTError, ValueError) as exc:
+            logger.warning("sign-in refused: %s", exc)
+            return self.login_failure("token_refused")
+        except IntegrityError:
+            # Two first sign-ins of one person racing: the other one won; this one may simply retry.
+            logger.warning("sign-in refused: concurrent first sign-in")
+            return self.login_failure("concurrent_sign_in")
+        except Exception:
+            # Whatever the provider sent, the callback answers with the Dutch page, never a 500.
+            logger.exception("sign-in refused: unexpected error")
+            return self.login_failure("error")
 
     def login_success(self):
         # Always log in anew: rotates the session id, and a switch to another organisation starts clean.
         auth.login(self.request, self.user, backend="accounts.oidc.ACMIDMBackend")
+        self.request.session.pop(REAUTH_NEEDED, None)
+        self.request.session.pop(REAUTH_REQUESTED_AT, None)
         save_grant(self.request.session, self.user.ncr_grant)
         return redirect(self.success_url)
 
-    def login_failure(self):
+    def login_failure(self, reason="claims_refused"):
         if self.request.user.is_authenticated:
             auth.logout(self.request)
-        return render(self.request, "accounts/signin_failed.html", status=403)
+        unavailable = reason == "provider_unavailable"
+        return render(
+            self.request,
+            "accounts/signin_failed.html",
+            {"provider_unavailable": unavailable},
+            status=503 if unavailable else 403,
+        )
 
 
 def provider_logout_url(request):

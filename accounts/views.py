@@ -1,11 +1,19 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from accounts.middleware import SESSION_ENDED
 
 
 def landing(request):
+    if not request.user.is_authenticated and SESSION_ENDED in request.session:
+        # Back from ACM/IDM's logout after the portal ended the session for a limit.
+        return redirect("session_ended")
     if request.user.is_authenticated:
         if request.grant.is_submitter:
             return redirect("register_home")
@@ -20,6 +28,17 @@ def _environment_context():
     # Rights are granted separately in T&I and PRD; the pages must name the right one.
     is_ti = settings.NCR_ENV != "prd"
     return {"idm_environment": "T&I" if is_ti else "PRD", "is_ti": is_ti}
+
+
+def session_ended(request):
+    """The session ended for its idle or absolute limit, here and at ACM/IDM: sign in afresh."""
+    if request.user.is_authenticated:
+        return redirect("landing")
+    came_from = request.session.pop(SESSION_ENDED, None) or ""
+    sign_in = reverse("oidc_authentication_init")
+    if came_from and url_has_allowed_host_and_scheme(came_from, allowed_hosts=None):
+        sign_in = f"{sign_in}?{urlencode({'next': came_from})}"
+    return render(request, "accounts/session_ended.html", {"sign_in_url": sign_in})
 
 
 def no_access(request):

@@ -22,12 +22,23 @@ DEFECTS = (
     "wrong_aud",
     "expired",
     "nonce_mismatch",
+    "azp_other",
 )
+# Provider-wide misbehaviour, until reset: a hostile or broken provider rather than one bad token.
+MODES = (
+    "jwks_missing_n",  # the right kid, but no modulus
+    "jwks_n_not_a_string",  # the right kid, the modulus a JSON number
+    "jwks_not_a_list",
+    "userinfo_other_sub",  # no names in the ID token; userinfo names someone else
+    "slow_token",  # the token endpoint answers after SLOW_SECONDS
+)
+SLOW_SECONDS = 5
 WRONG_ISSUER = "https://authenticatie-ti.vlaanderen.be/op"  # a real issuer, but not ours
 WRONG_AUDIENCE = "another-client"
 
 _lock = threading.Lock()
 _armed: str | None = None
+_modes: set[str] = set()
 
 
 def arm(name: str) -> None:
@@ -42,6 +53,22 @@ def take() -> str | None:
     with _lock:
         name, _armed = _armed, None
     return name
+
+
+def set_mode(name: str) -> None:
+    with _lock:
+        _modes.add(name)
+
+
+def mode(name: str) -> bool:
+    with _lock:
+        return name in _modes
+
+
+def reset() -> None:
+    take()
+    with _lock:
+        _modes.clear()
 
 
 def _b64(data: bytes) -> str:
@@ -94,6 +121,19 @@ def forge(id_token: str, defect: str, client) -> str:
         payload.update(iat=now - 2 * 3600, auth_time=now - 2 * 3600, exp=now - 3600)
     elif defect == "nonce_mismatch":
         payload["nonce"] = f"not-{uuid.uuid4().hex}"
+    elif defect == "azp_other":
+        payload["azp"] = WRONG_AUDIENCE  # one audience, ours, but issued to another client
     else:
         raise ValueError(f"unknown defect {defect!r}")
     return encode_id_token(payload, client)  # the real key and kid, as the library signs
+
+
+def hostile_jwks(keys: list) -> object:
+    """The JWKS answer under the active mode (the real keys otherwise)."""
+    if mode("jwks_missing_n"):
+        return {"keys": [{k: v for k, v in key.items() if k != "n"} for key in keys]}
+    if mode("jwks_n_not_a_string"):
+        return {"keys": [{**key, "n": 65537} for key in keys]}
+    if mode("jwks_not_a_list"):
+        return {"keys": "garbage"}
+    return {"keys": keys}

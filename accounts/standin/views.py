@@ -4,6 +4,7 @@ import base64
 import binascii
 import hashlib
 import json
+import time
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -43,9 +44,25 @@ def decode_login_hint(value: str) -> dict:
     return hint if isinstance(hint, dict) else {}
 
 
+class AuthorizeEndpoint(oidc_views.AuthorizeView.authorize_endpoint_class):
+    def is_authentication_age_is_greater_than_max_age(self):
+        # Someone who has just chosen on the login page is fresh; max_age=0 means "ask again" even
+        # within the same second (the library compares whole seconds).
+        if self.request.standin_fresh:
+            return False
+        if self.params["max_age"] == "0":
+            return self.request.user.is_authenticated
+        return super().is_authentication_age_is_greater_than_max_age()
+
+
 class AuthorizeView(oidc_views.AuthorizeView):
+    """max_age (0: authenticate again) is honoured by the library, with the fresh-login exception."""
+
+    authorize_endpoint_class = AuthorizeEndpoint
+
     def get(self, request, *args, **kwargs):
         fresh = request.session.pop(FRESH_LOGIN, False)
+        request.standin_fresh = fresh
         hint = decode_login_hint(request.GET.get("login_hint", ""))
         # switch_id: forget the current OP-side user and ask again, unless they have just chosen.
         if hint.get("switch_id") is True and not fresh:
@@ -57,6 +74,8 @@ class AuthorizeView(oidc_views.AuthorizeView):
 @method_decorator(csrf_exempt, name="dispatch")
 class TokenView(oidc_views.TokenView):
     def post(self, request, *args, **kwargs):
+        if settings.TEST_MODE and defects.mode("slow_token"):
+            time.sleep(defects.SLOW_SECONDS)
         response = super().post(request, *args, **kwargs)
         if not settings.TEST_MODE or response.status_code != 200:
             return response
@@ -66,6 +85,24 @@ class TokenView(oidc_views.TokenView):
             data["id_token"] = defects.forge(data["id_token"], defect, client)
             response = self.token_endpoint_class.response(data)
         return response
+
+
+class JwksView(oidc_views.JwksView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if settings.TEST_MODE:
+            response.content = json.dumps(defects.hostile_jwks(json.loads(response.content)["keys"]))
+        return response
+
+
+@csrf_exempt
+def userinfo(request, *args, **kwargs):
+    response = oidc_views.userinfo(request, *args, **kwargs)
+    if settings.TEST_MODE and defects.mode("userinfo_other_sub") and response.status_code == 200:
+        claims = json.loads(response.content)
+        claims.update(sub="someone-else", given_name="Mallory", family_name="Other")
+        response.content = json.dumps(claims)
+    return response
 
 
 class ProviderInfoView(oidc_views.ProviderInfoView):
@@ -199,8 +236,12 @@ def test_next_token(request):
         name = json.loads(request.body or b"{}").get("defect")
     except (ValueError, AttributeError):
         name = None
+    if name in defects.MODES:
+        defects.set_mode(name)
+        return JsonResponse({"mode": name})
     if name not in defects.DEFECTS:
-        return JsonResponse({"error": "unknown defect", "defects": list(defects.DEFECTS)}, status=400)
+        known = list(defects.DEFECTS + defects.MODES)
+        return JsonResponse({"error": "unknown defect", "defects": known}, status=400)
     defects.arm(name)
     return JsonResponse({"next_token": name})
 
@@ -208,5 +249,5 @@ def test_next_token(request):
 @csrf_exempt
 @require_POST
 def test_reset(request):
-    defects.take()
+    defects.reset()
     return JsonResponse({"next_token": None})

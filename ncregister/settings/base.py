@@ -224,6 +224,10 @@ OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
 OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
 ACMIDM_JWKS_CACHE_SECONDS = 3600
+# After an unusable JWKS answer, sign-ins are refused this long before the provider is asked again.
+ACMIDM_JWKS_BACKOFF_SECONDS = 5
+# ACM/IDM documents neither max_age nor auth_time: require auth_time only once verified in T&I.
+ACMIDM_REQUIRE_AUTH_TIME = config_bool("ACMIDM_REQUIRE_AUTH_TIME", False)
 LOGIN_URL = "oidc_authentication_init"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "landing"

@@ -51,6 +51,7 @@ EXPECTATIONS = {
         "reviewer": ADMIN,
         "manager": ADMIN,
     },
+    "session_ended": {**everyone((302, "/")), "anonymous": OK},
     "no_access": everyone(OK),
     "help": everyone(OK),
     "switch_organisation": everyone(NOT_ALLOWED),  # POST only

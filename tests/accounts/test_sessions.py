@@ -28,11 +28,11 @@ def test_an_active_session_stays_signed_in(client, submitter_a, clock):
         assert client.get("/register/").status_code == 200
 
 
-def test_a_session_ends_after_30_idle_minutes(client, submitter_a, clock):
+def test_a_session_ends_after_30_idle_minutes_here_and_at_acmidm(client, submitter_a, clock, settings):
     clock.minutes = 31
     response = client.get("/register/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/oidc/authenticate/")
+    assert response["Location"].startswith(f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?")
     assert "_auth_user_id" not in client.session
 
 
@@ -50,10 +50,21 @@ def test_the_limits_are_settings(client, submitter_a, clock, settings):
     assert client.get("/register/").status_code == 302
 
 
-def test_an_expired_session_says_so_in_dutch(client, submitter_a, clock):
+def test_an_expired_session_says_so_in_dutch_and_offers_to_return(client, submitter_a, clock):
     clock.minutes = 31
+    client.get("/register/?status=submitted")  # to ACM/IDM's logout, which sends the browser back to /
     response = client.get("/", follow=True)
-    assert "Uw sessie is verlopen" in response.content.decode()
+    page = response.content.decode()
+    assert response.redirect_chain == [("/sessie-verlopen/", 302)]
+    assert "Uw sessie is verlopen" in page
+    assert 'href="/oidc/authenticate/?next=%2Fregister%2F%3Fstatus%3Dsubmitted"' in page
+
+
+def test_the_next_sign_in_after_a_limit_asks_for_a_fresh_authentication(client, submitter_a, clock):
+    assert "max_age" not in client.get("/oidc/authenticate/")["Location"]
+    clock.minutes = 121
+    client.get("/register/")
+    assert "max_age=0" in client.get("/oidc/authenticate/")["Location"]
 
 
 def test_two_browsers_signed_in_for_two_organisations_stay_apart(organisation_a, organisation_b):

@@ -151,14 +151,22 @@ def test_a_driver_whose_session_expired_gets_the_form_back_after_signing_in(phon
     seen = []
     page.on("request", lambda request: seen.append(request.url))
     page.get_by_role("button", name="Opslaan").click()
-    # Signing in again goes through ACM/IDM; its own session still knows the driver, so no persona page.
+    # The session ends at ACM/IDM too (a shared PC), so the driver confirms who they are again.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw sessie is beëindigd")
     expect(page.locator("main")).to_contain_text("Uw sessie is verlopen.")
+    assert any("/v1/logout" in url for url in seen)
+    page.set_viewport_size({"width": 1024, "height": 812})
+    page.get_by_role("link", name="Opnieuw aanmelden").click()
+    expect(page.get_by_role("heading", name="Aanmelden met een demopersona")).to_be_visible()
+    page.locator("#persona-indiener-a").check()
+    page.get_by_role("button", name="Verder").click()
+    page.set_viewport_size(PHONE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe non-conformiteit")
     expect(page.locator("main")).to_contain_text("Uw invoer werd bewaard.")
     expect(page.get_by_label("Naam producent")).to_have_value("Frituur Bewaard")
     expect(page.get_by_label("Omschrijving")).to_have_value("Blikjes en karton.")
     assert NonConformity.objects.count() == 0
-    assert any("/v1/auth" in url for url in seen)
+    assert any("/v1/auth" in url and "max_age=0" in url for url in seen)
     assert any("/oidc/callback/" in url for url in seen)
 
 
