@@ -99,7 +99,8 @@ def test_a_malformed_jwks_refuses_the_sign_in_without_caching_it(portal, standin
     session, callback = start_sign_in(portal)
     response = session.get(callback, allow_redirects=False, timeout=10)
     assert response.status_code == 503
-    assert "Aanmelden mislukt" in response.text and "niet bereikbaar" in response.text
+    assert "Aanmelden mislukt" in response.text
+    assert "niet bereikbaar" in response.text
     assert not signed_in(session, portal)
     assert cache.get(JWKS_CACHE_KEY) is None  # the bad answer is not kept
 
