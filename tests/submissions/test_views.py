@@ -183,13 +183,14 @@ def expire_session(monkeypatch):
 
 
 def test_an_expired_session_keeps_the_input_until_after_signing_in_again(
-    client, submitter_a, organisation_a, monkeypatch
+    client, submitter_a, organisation_a, monkeypatch, settings
 ):
     expire_session(monkeypatch)
     response = client.post(reverse("register_new"), form_data(producer_name="Bewaard Bedrijf"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("oidc_authentication_init"))
-    assert "next=%2Fregister%2Fnieuw%2F" in response["Location"]
+    assert response.status_code == 302  # through ACM/IDM's logout to the "session ended" page
+    assert response["Location"].startswith(settings.OIDC_OP_LOGOUT_ENDPOINT)
+    ended = client.get(reverse("session_ended")).content.decode()
+    assert 'href="/oidc/authenticate/?next=%2Fregister%2Fnieuw%2F"' in ended
     monkeypatch.undo()
     # Signing in again keeps the session's data while rotating its key, as the callback does.
     sign_in(client, vo_id="vo-an", organisation=organisation_a, roles=["Indieners"])
