@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import REVIEWER
+from accounts.roles import REVIEWER, SUBMITTER
 from submissions import services, workflow
 from submissions.models import NonConformity
 from tests.conftest import sign_in
@@ -256,11 +256,12 @@ def test_the_history_names_ovam_by_the_role_of_each_change_not_by_the_person(
     record = services.correct_non_conformity(
         record,
         user=submitter_a,
+        role=SUBMITTER,
         data={"description": "pmd en glas"},
         waste_streams=record.waste_streams.all(),
         expected_version=record.version,
     )
-    services.transition(record, workflow.UNDER_REVIEW, user=submitter_a)
+    services.transition(record, workflow.Status.UNDER_REVIEW, user=submitter_a, role=REVIEWER)
     html = client.get(reverse("register_detail", args=[record.pk])).content.decode()
     assert re.search(r"<strong>Verbeterd</strong> · [^<]* · An Peeters</p>", html)
     assert re.search(r"<strong>Status gewijzigd naar „In behandeling”</strong> · [^<]* · OVAM</p>", html)
