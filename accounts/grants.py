@@ -31,10 +31,6 @@ class Grant:
         return bool(self.roles & r.STAFF_ROLES)
 
     @property
-    def is_manager(self):
-        return r.MANAGER in self.roles
-
-    @property
     def role_label(self):
         """This session's role(s), as the header shows them."""
         return ", ".join(str(r.LABELS[role]) for role in sorted(self.roles) if role in r.LABELS)

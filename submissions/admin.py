@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organisation
-from accounts.permissions import GrantPermissionsMixin
+from accounts.permissions import GrantPermissionsMixin, acting_roles
 from ncregister.admin_site import ReadOnlyAdmin
 from ncregister.identifiers import (
     format_enterprise_number,
@@ -37,7 +37,7 @@ from ncregister.identifiers import (
     is_digits,
     search_digits,
 )
-from submissions import exports, overview, services, workflow
+from submissions import exports, history, overview, services, workflow
 from submissions.models import Holiday, NonConformity, Photo, Upload, WasteStream
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import photo_response
@@ -330,7 +330,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"roles": request.grant.roles})
+        return type(form.__name__, (form,), {"roles": acting_roles(request)})
 
     def get_readonly_fields(self, request, obj=None):
         return SUBMITTED_READONLY
@@ -435,7 +435,11 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             version = record.version
         if "status" in form.changed_data:
             record = services.transition(
-                record, data["status"], user=request.user, role=request.grant.roles, expected_version=version
+                record,
+                data["status"],
+                user=request.user,
+                role=acting_roles(request),
+                expected_version=version,
             )
         obj.version = record.version
 
@@ -458,21 +462,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     # --- the audit trail ---
 
     def event(self, historical):
-        """What happened, in words, for one history row (site, upload or admin alike)."""
-        reason = historical.history_change_reason or ""
-        if historical.history_type == "+":
-            return _("Submitted (%(source)s)") % {"source": historical.get_source_display()}
-        if reason == "correction":
-            return _("Corrected by the submitter")
-        if reason == "withdrawal":
-            return _("Withdrawn by the submitter")
-        if reason.startswith("status:"):
-            return _("Status changed to “%(status)s”") % {
-                "status": workflow.label(reason.removeprefix("status:"))
-            }
-        if reason == "review":
-            return _("Review details changed")
-        return reason or _("Changed")
+        return history.sentence(historical)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # As simple-history does, minus the bookkeeping fields nobody reads.
@@ -498,7 +488,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         records = queryset.select_related(None).prefetch_related(None).only("pk", "status", "version")
         for record in records.iterator(chunk_size=500):
             try:
-                services.transition(record, new_status, user=request.user, role=request.grant.roles)
+                services.transition(record, new_status, user=request.user, role=acting_roles(request))
                 moved += 1
             except (workflow.IllegalTransition, services.StaleRecord):
                 refused += 1

@@ -197,7 +197,6 @@ class NonConformity(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "-observed_on", "-id"], name="nc_org_observed"),
-            models.Index(fields=["producer_enterprise_number"], name="nc_producer"),
             models.Index(fields=["status", "-observed_on"], name="nc_status_observed"),
         ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from submissions import summary, workflow
 from submissions.deadlines import is_late, registration_deadline
+from submissions.history import Actor, Reason, actor_for, status_reason
 from submissions.models import NonConformity, Photo, non_conformity_history
 from submissions.photos import check_photo_count
 
@@ -39,7 +40,7 @@ class StaleRecord(Exception):
 
 
 def record_history(record, user, history_type="~", reason=None, *, actor):
-    """One history row; `actor` is the role the change was made in ("submitter" or "staff")."""
+    """One history row; `actor` (history.Actor) is the role the change was made in."""
     record._history_user = user
     record._change_reason = reason
     record._history_actor = actor
@@ -137,7 +138,7 @@ def create_non_conformity(
     _set_streams_quietly(record, waste_streams)
     if photos:
         add_photos(record, photos)
-    record_history(record, user, "+", actor="submitter")
+    record_history(record, user, "+", actor=Actor.SUBMITTER)
     summary.schedule([summary.key_of(record)])
     return record
 
@@ -169,7 +170,7 @@ def correct_non_conformity(record, *, user, role, data, waste_streams, expected_
     _set_streams_quietly(locked, waste_streams)
     if photos:
         add_photos(locked, photos)
-    record_history(locked, user, "~", reason="correction", actor="submitter")
+    record_history(locked, user, "~", reason=Reason.CORRECTION, actor=actor_for(role))
     # The date, producer, action or streams may have changed: both the old and the new key.
     summary.schedule([old_key, summary.key_of(locked)])
     return locked
@@ -185,7 +186,7 @@ def withdraw(record, *, user, role, reason, expected_version):
     locked.withdrawal_reason = reason
     locked.version += 1
     _save_quietly(locked)
-    record_history(locked, user, "~", reason="withdrawal", actor="submitter")
+    record_history(locked, user, "~", reason=Reason.WITHDRAWAL, actor=actor_for(role))
     return locked
 
 
@@ -196,7 +197,7 @@ def transition(record, new_status, *, user, role, expected_version=None):
     locked.transition_to(new_status, role)
     locked.version += 1
     _save_quietly(locked)
-    record_history(locked, user, "~", reason=f"status:{new_status}", actor="staff")
+    record_history(locked, user, "~", reason=status_reason(new_status), actor=actor_for(role))
     return locked
 
 
@@ -208,7 +209,7 @@ def update_review(record, *, user, expected_version, assigned_reviewer, internal
     locked.internal_note = internal_note
     locked.version += 1
     _save_quietly(locked)
-    record_history(locked, user, "~", reason="review", actor="staff")
+    record_history(locked, user, "~", reason=Reason.REVIEW, actor=Actor.STAFF)
     return locked
 
 
@@ -303,7 +304,7 @@ def _copy_upload_rows(connection, records, upload, now):
                 "history_type": "+",
                 "history_change_reason": None,
                 "history_user_id": upload.uploaded_by_id,
-                "history_actor": "submitter",
+                "history_actor": Actor.SUBMITTER,
             }
         )
         for stream_id in streams:
@@ -346,7 +347,7 @@ def _bulk_create_upload_rows(records, upload, now):
                 history_date=now,
                 history_type="+",
                 history_user_id=upload.uploaded_by_id,
-                history_actor="submitter",
+                history_actor=Actor.SUBMITTER,
             )
             for record, (values, _streams) in zip(created, records, strict=True)
         ]

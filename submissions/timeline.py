@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ncregister.identifiers import format_enterprise_number, format_establishment_number
-from submissions import services, workflow
+from submissions import history, services, workflow
+from submissions.history import Actor
 from submissions.models import NonConformity, WasteStream
 
 VISIBLE_FIELDS = [
@@ -46,24 +47,9 @@ def _show(field, value, stream_numbers):
 def _actor(row):
     # The role stored with the row decides, not the person: one person may be submitter and OVAM staff.
     user = row.history_user
-    if user is None or row.history_actor != "submitter":
+    if user is None or row.history_actor != Actor.SUBMITTER:
         return _("OVAM")
     return user.get_full_name() or user.username
-
-
-def _title(row):
-    reason = row.history_change_reason or ""
-    if row.history_type == "+":
-        return _("Registered")
-    if reason == "correction":
-        return _("Corrected")
-    if reason == "withdrawal":
-        return _("Withdrawn")
-    if reason.startswith("status:"):
-        return _("Status changed to “%(status)s”") % {
-            "status": workflow.label(reason.removeprefix("status:"))
-        }
-    return _("Changed by OVAM")
 
 
 def public_history(record):
@@ -88,7 +74,12 @@ def public_history(record):
         # OVAM's review-only steps (assignee, internal note) change nothing a submitter may see.
         if row.history_type == "+" or changes:
             entries.append(
-                {"when": row.history_date, "who": _actor(row), "title": _title(row), "changes": changes}
+                {
+                    "when": row.history_date,
+                    "who": _actor(row),
+                    "title": history.sentence(row),
+                    "changes": changes,
+                }
             )
         previous = row
     return list(reversed(entries))

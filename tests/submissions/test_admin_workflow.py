@@ -170,3 +170,13 @@ def test_a_save_on_a_record_the_submitter_changed_meanwhile_is_refused(client, r
     assert "mijn notitie" in content  # the person's input is still on the page
     fresh = NonConformity.objects.get(pk=record.pk)
     assert (fresh.status, fresh.internal_note, fresh.version) == (workflow.Status.SUBMITTED, "", 2)
+
+
+def test_the_break_glass_superuser_reviews_as_an_ovam_manager(client, record_in, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-very-long-password-1")
+    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    record = record_in(workflow.Status.SUBMITTED)
+    post_review(client, record, status=workflow.Status.UNDER_REVIEW)
+    record.refresh_from_db()
+    assert record.status == workflow.Status.UNDER_REVIEW
+    assert record.history.latest("history_id").history_actor == "staff"

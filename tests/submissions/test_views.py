@@ -224,7 +224,7 @@ def test_the_detail_shows_the_record_and_its_history(client, submitter_a, make_r
     assert "0405.546.706" in html
     assert "2.147.812.701" in html
     assert "R-9" in html
-    assert "Geregistreerd" in html
+    assert "Ingediend (Formulier)" in html
 
 
 def test_the_history_shows_ovam_never_a_reviewer_or_internal_note(
@@ -263,7 +263,7 @@ def test_the_history_names_ovam_by_the_role_of_each_change_not_by_the_person(
     )
     services.transition(record, workflow.Status.UNDER_REVIEW, user=submitter_a, role=REVIEWER)
     html = client.get(reverse("register_detail", args=[record.pk])).content.decode()
-    assert re.search(r"<strong>Verbeterd</strong> · [^<]* · An Peeters</p>", html)
+    assert re.search(r"<strong>Verbeterd door de indiener</strong> · [^<]* · An Peeters</p>", html)
     assert re.search(r"<strong>Status gewijzigd naar „In behandeling”</strong> · [^<]* · OVAM</p>", html)
 
 
