@@ -520,7 +520,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         return [
             path(
                 "<int:record_id>/foto/<int:photo_id>/",
-                view(self.photo_view),
+                view(self.photo_view, cacheable=True),  # private, no-cache + ETag (photo_response)
                 name="submissions_nonconformity_photo",
             ),
             path(
@@ -551,7 +551,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = get_object_or_404(Photo, pk=photo_id, non_conformity_id=record_id)
-        return photo_response(photo)
+        return photo_response(request, photo)
 
     def export_view(self, request, kind):
         """The filtered list (same filters, search and order as the page) as CSV or XLSX."""

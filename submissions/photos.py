@@ -1,6 +1,7 @@
 """Photos of a non-conformity: checked by their content, turned upright, stripped of EXIF, stored
 through Django's storage and served only by a permission-checked view (never a public media URL)."""
 
+import hashlib
 import io
 import uuid
 from dataclasses import dataclass
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -73,13 +76,21 @@ def prepare_photo(uploaded):
     return PreparedPhoto(f"{uuid.uuid4().hex}.{extension}", buffer.getvalue(), content_type)
 
 
-def photo_response(photo):
-    """Stream a stored photo; the caller has already checked the photo belongs to the organisation."""
-    try:
-        stored = photo.image.open("rb")
-    except OSError as exc:  # the file is gone from storage: say so, never a 500
-        raise Http404 from exc
-    response = FileResponse(stored, content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"  # not left in a shared PC's cache after logout
-    response["Content-Disposition"] = "inline"
+def photo_response(request, photo):
+    """Stream a stored photo; the caller has already checked the photo belongs to the organisation.
+
+    The one exception to no-store: `private, no-cache` with an ETag, so a second look costs a 304, still
+    only after the caller's permission check. A stored photo never changes (a new one gets a new name).
+    """
+    etag = quote_etag(hashlib.sha256(f"{photo.pk}:{photo.image.name}".encode()).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        try:
+            stored = photo.image.open("rb")
+        except OSError as exc:  # the file is gone from storage: say so, never a 500
+            raise Http404 from exc
+        response = FileResponse(stored, content_type=photo.content_type)
+        response["Content-Disposition"] = "inline"
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
     return response

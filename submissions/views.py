@@ -315,4 +315,4 @@ def export_xlsx(request):
 @submitter_required
 @require_GET
 def photo(request, photo_pk):
-    return photo_response(get_object_or_404(photos_for_organisation(request), pk=photo_pk))
+    return photo_response(request, get_object_or_404(photos_for_organisation(request), pk=photo_pk))

@@ -80,6 +80,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ncregister.middleware.RequestLogMiddleware",
+    # Outside everything that can refuse a request (a bad Host): error answers get the same headers.
+    "ncregister.headers.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "ncregister.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,8 +94,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.GrantMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "ncregister.urls"
@@ -134,14 +136,16 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 
 # Sessions live in the database so any web container can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_NAME = "ncr_sessionid"
-CSRF_COOKIE_NAME = "ncr_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 # Strict would drop the session on the redirect back from ACM/IDM.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = config_bool("NCR_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# __Host-: the browser accepts these cookies only over HTTPS, for this exact host and path / (T&I, PRD).
+_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}ncr_sessionid"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}ncr_csrftoken"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_NAME = "ncr_language"
@@ -241,6 +245,8 @@ AUTHENTICATION_BACKENDS = ["accounts.oidc.ACMIDMBackend"] + (
 # --- Portal knobs ----------------------------------------------------------
 NCR_SESSION_IDLE_MINUTES = config_int("NCR_SESSION_IDLE_MINUTES", "30")
 NCR_SESSION_MAX_MINUTES = config_int("NCR_SESSION_MAX_MINUTES", "120")
+# The cookie lives no longer than the session may (Django's default is 14 days).
+SESSION_COOKIE_AGE = NCR_SESSION_MAX_MINUTES * 60
 NCR_UPLOAD_MAX_MB = config_int("NCR_UPLOAD_MAX_MB", "20")
 NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # Background work (uploads): django-tasks with its database backend, so the queue lives in the same

@@ -1,0 +1,2 @@
+# The personas and sample objects of the authorization test, for the security tests too.
+from tests.accounts.test_authorization import clients, objects  # noqa: F401
