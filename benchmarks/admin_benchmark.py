@@ -236,7 +236,7 @@ def main():
     from django.utils import timezone
 
     from accounts.models import Organisation
-    from submissions import summary
+    from submissions import months, summary
     from submissions.models import NonConformity, ProducerMonth, WasteStream
     from tests.conftest import sign_in
 
@@ -270,7 +270,7 @@ def main():
     pmd = WasteStream.objects.get(number=16, valid_from__isnull=True)
     glass = WasteStream.objects.get(number=2, valid_from__isnull=True)
     today = timezone.localdate()
-    first_month = summary.add_months(today.replace(day=1), -11)  # twelve months, this one included
+    first_month = months.add_months(today.replace(day=1), -11)  # twelve months, this one included
     month_start = today.replace(day=1)
     dotted = f"{top_number[:4]}.{top_number[4:7]}.{top_number[7:]}"
     print(

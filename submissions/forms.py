@@ -242,15 +242,7 @@ def expected_version(form):
 
 def initial_from_record(record, producer_only=False):
     """Form values from a stored record; `producer_only` for "Another non-conformity" (same producer)."""
-    producer = {
-        "producer_name": record.producer_name,
-        "producer_enterprise_number": record.producer_enterprise_number,
-        "establishment_number": record.establishment_number,
-        "street": record.street,
-        "house_number": record.house_number,
-        "postcode": record.postcode,
-        "municipality": record.municipality,
-    }
+    producer = {field: getattr(record, field) for field in services.PRODUCER_FIELDS}
     if producer_only:
         return producer
     return {

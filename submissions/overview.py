@@ -5,29 +5,18 @@ keeps up to date (submissions/summary.py); only name, municipality and collector
 records of the producers on the page.
 """
 
-import datetime as dt
-import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
-from django import forms
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Sum
-from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 from ncregister.identifiers import format_enterprise_number
-from submissions.downloads import csv_download
 from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, WasteStream
-from submissions.summary import add_months, month_of
+from submissions.months import add_months, month_of, months_between
 
 PAGE_SIZE = 50
 CACHE_SECONDS = 300
@@ -42,60 +31,6 @@ def default_period(today=None):
     """(first month, last month): the twelve months ending with the current one."""
     current = month_of(today or timezone.localdate())
     return add_months(current, -11), current
-
-
-MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-
-
-def month_field(label):
-    return forms.DateField(label=label, widget=MONTH_INPUT, input_formats=["%Y-%m"])
-
-
-class PeriodForm(forms.Form):
-    van = month_field(gettext_lazy("From month"))
-    tot = month_field(gettext_lazy("To month (inclusive)"))
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("van"), cleaned.get("tot")
-        if first and last:
-            if last < first:
-                raise forms.ValidationError(_("The last month lies before the first month."), code="order")
-            if months_between(first, last) > MAX_MONTHS:
-                raise forms.ValidationError(_("Choose a period of at most ten years."), code="too_long")
-        return cleaned
-
-
-def months_between(first, last):
-    """The number of months from `first` to `last`, both included."""
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def period_from_request(request):
-    """(form, start, end): start is the first day of the first month, end the first day after the last
-    month (exclusive). Bad or missing months fall back to the past twelve months."""
-    first, last = default_period()
-    if "van" in request.GET or "tot" in request.GET:
-        form = PeriodForm(request.GET)
-        if form.is_valid():
-            first, last = month_of(form.cleaned_data["van"]), month_of(form.cleaned_data["tot"])
-    else:
-        form = PeriodForm(initial={"van": first, "tot": last})
-    return form, first, add_months(last, 1)
-
-
-def month_query(first, last):
-    return urlencode({"van": first.strftime("%Y-%m"), "tot": last.strftime("%Y-%m")})
-
-
-def presets(today=None):
-    today = today or timezone.localdate()
-    first, last = default_period(today)
-    return [
-        (_("Past 12 months"), first, last),
-        (_("This year"), dt.date(today.year, 1, 1), month_of(today)),
-        (_("Last year"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 1)),
-    ]
 
 
 def previous_start(start, end):
@@ -268,55 +203,6 @@ def monthly_counts(start, end):
     return months
 
 
-def chart(months, width=720, height=180, label_height=20):
-    """Bar geometry for a server-rendered SVG (no script, no inline style); about 12 month labels."""
-    peak = max((n for _m, n in months), default=0) or 1
-    slot = width / max(len(months), 1)
-    label_every = max(1, -(-len(months) // 12))
-    bars = []
-    for index, (month, n) in enumerate(months):
-        bar_height = round(n / peak * (height - 20), 1)
-        bars.append(
-            {
-                "x": round(index * slot + slot * 0.1, 1),
-                "y": round(height - bar_height, 1),
-                "width": round(slot * 0.8, 1),
-                "height": bar_height,
-                "label_x": round(index * slot + slot / 2, 1),
-                "labelled": index % label_every == 0,
-                "month": month,
-                "count": n,
-            }
-        )
-    return {
-        "bars": bars,
-        "width": width,
-        "height": height,
-        "full_height": height + label_height,
-        "label_y": height + label_height - 5,
-        "peak": peak,
-    }
-
-
-def changelist_url(enterprise_number, start, end):
-    query = urlencode(
-        {
-            "producer_enterprise_number": enterprise_number,
-            "observed_on__gte": start.isoformat(),
-            "observed_on__lt": end.isoformat(),
-        }
-    )
-    return f"{reverse('admin:submissions_nonconformity_changelist')}?{query}"
-
-
-# --- The pages -----------------------------------------------------------------------------------
-
-
-def _check(request, model_admin):
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-
-
 def cached_figures(start, end):
     """(ranking, months) for the period, computed at most every CACHE_SECONDS: an analysis page that
     several people open for the same period need not read a year of records each time."""
@@ -326,61 +212,3 @@ def cached_figures(start, end):
         figures = (ranking(start, end), monthly_counts(start, end))
         cache.set(key, figures, CACHE_SECONDS)
     return figures
-
-
-def overview_view(request, model_admin):
-    _check(request, model_admin)
-    form, start, end = period_from_request(request)
-    rows, months = cached_figures(start, end)
-    for row in rows:
-        row.url = changelist_url(row.enterprise_number, start, end)
-    last = add_months(end, -1)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Repeat offenders"),
-        "opts": model_admin.model._meta,
-        "form": form,
-        "start": start,
-        "last": last,
-        "previous_start": previous_start(start, end),
-        "rows": rows,
-        "chart": chart(months),
-        "presets": [(label, month_query(first, final)) for label, first, final in presets()],
-        "export_query": month_query(start, last),
-        "page_size": PAGE_SIZE,
-        "cache_minutes": CACHE_SECONDS // 60,
-    }
-    return render(request, "submissions/overview.html", context)
-
-
-def overview_export_view(request, model_admin):
-    _check(request, model_admin)
-    _form, start, end = period_from_request(request)
-    rows = ranking(start, end, limit=EXPORT_SIZE)
-    stamp = f"{date_format(start, 'Ym')}-{date_format(add_months(end, -1), 'Ym')}"
-    header = [
-        _("Enterprise number"),
-        _("Producer name"),
-        _("Municipality"),
-        _("Non-conformities"),
-        _("Refused"),
-        _("Top 3 streams"),
-        _("Collectors"),
-        _("Previous period"),
-        _("Trend"),
-    ]
-    lines = (
-        [
-            row.formatted_number,
-            row.name,
-            row.municipality,
-            row.count,
-            row.refused,
-            " | ".join(row.streams),
-            " | ".join(row.collectors),
-            row.previous,
-            row.trend,
-        ]
-        for row in rows
-    )
-    return csv_download(itertools.chain([header], lines), f"herhaalde-non-conformiteiten-{stamp}.csv")

@@ -15,9 +15,8 @@ from submissions.history import Actor, Reason, actor_for, status_reason
 from submissions.models import NonConformity, Photo, non_conformity_history
 from submissions.photos import check_photo_count
 
-# Fields a submitter may set or correct; everything else is provenance or review data.
-SUBMITTED_FIELDS = [
-    "observed_on",
+# Who produced the waste and where it was picked up ("Another non-conformity" keeps these).
+PRODUCER_FIELDS = [
     "producer_name",
     "producer_enterprise_number",
     "establishment_number",
@@ -25,6 +24,11 @@ SUBMITTED_FIELDS = [
     "house_number",
     "postcode",
     "municipality",
+]
+# Fields a submitter may set or correct; everything else is provenance or review data.
+SUBMITTED_FIELDS = [
+    "observed_on",
+    *PRODUCER_FIELDS,
     "description",
     "action",
     "customer_informed_on",

@@ -14,17 +14,9 @@ from django.db.models import Count, Q
 from django_tasks import task
 
 from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream
+from submissions.months import add_months, month_of
 
 WasteStreamLink = NonConformity.waste_streams.through
-
-
-def month_of(day):
-    return day.replace(day=1)
-
-
-def add_months(month, count):
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def key_of(record):

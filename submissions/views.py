@@ -31,8 +31,8 @@ from submissions.forms import (
     initial_from_record,
 )
 from submissions.models import WasteStream
+from submissions.months import month_of
 from submissions.photos import photo_response
-from submissions.summary import month_of
 from submissions.timeline import public_history
 from submissions.validation import parse_date
 
@@ -124,15 +124,7 @@ def _form_context(request, form, record=None):
     """What the form page needs beyond the form: the producer suggestions."""
     producers = (
         for_organisation(request)
-        .values(
-            "producer_name",
-            "producer_enterprise_number",
-            "establishment_number",
-            "street",
-            "house_number",
-            "postcode",
-            "municipality",
-        )
+        .values(*services.PRODUCER_FIELDS)
         .annotate(last=Max("id"))
         .order_by("-last")[:100]
     )

@@ -1,22 +1,16 @@
-"""OVAM's admin for the register: review workflow, audit trail, exports and reference data.
+"""The non-conformities in OVAM's admin: list, review, audit trail, photos and exports.
 
-Every change to a non-conformity goes through submissions.services (the only writers), so the history
-looks the same whether a change came from the site, an upload or here. ModelAdmin's own save of the
+Every change to a record goes through submissions.services (the only writers), so the history looks
+the same whether a change came from the site, an upload or here. ModelAdmin's own save of the
 submitted form is never used for a record.
 """
 
-import datetime as dt
-
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.filters import DateFieldListFilter, SimpleListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -28,96 +22,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Organisation
 from accounts.permissions import GrantPermissionsMixin, acting_roles
-from ncregister.admin_site import ReadOnlyAdmin
-from ncregister.identifiers import (
-    format_enterprise_number,
-    format_establishment_number,
-    is_digits,
-    search_digits,
-)
-from submissions import exports, history, overview, services, workflow
-from submissions.models import Holiday, NonConformity, Photo, Upload, WasteStream
+from ncregister.identifiers import format_enterprise_number, format_establishment_number, search_digits
+from submissions import exports, history, services, workflow
+from submissions.admin import actions
+from submissions.admin import overview as overview_views
+from submissions.admin.filters import CollectorFilter, PeriodFilter, WasteStreamFilter
+from submissions.admin.review import PhotoInline, ReviewForm
+from submissions.models import NonConformity, Photo
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import photo_response
-from submissions.summary import add_months, month_of
-
-WasteStreamLink = NonConformity.waste_streams.through
-
-
-# --- Filters -------------------------------------------------------------------------------------
-
-
-class PeriodFilter(DateFieldListFilter):
-    """Date ranges OVAM asks for; the same observed_on__gte/__lt parameters the overview links use."""
-
-    def __init__(self, field, request, params, model, model_admin, field_path):
-        super().__init__(field, request, params, model, model_admin, field_path)
-        today = timezone.localdate()
-        tomorrow = today + dt.timedelta(days=1)
-        since, until = self.lookup_kwarg_since, self.lookup_kwarg_until
-        this_month = month_of(today)
-        this_year = dt.date(today.year, 1, 1)
-        self.links = (
-            (_("Any date"), {}),
-            (_("This month"), {since: this_month, until: tomorrow}),
-            (_("Last month"), {since: add_months(this_month, -1), until: this_month}),
-            (_("Past 3 months"), {since: add_months(this_month, -2), until: tomorrow}),
-            (_("This year"), {since: this_year, until: tomorrow}),
-            (_("Last year"), {since: dt.date(today.year - 1, 1, 1), until: this_year}),
-        )
-
-
-class WasteStreamFilter(SimpleListFilter):
-    """By observed stream, as a semi-join: no DISTINCT over a million rows."""
-
-    title = gettext_lazy("waste stream")
-    parameter_name = "stream"
-
-    def lookups(self, request, model_admin):
-        return [(str(stream.pk), str(stream)) for stream in WasteStream.objects.all()]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not is_digits(value):
-            raise IncorrectLookupParameters(value)
-        links = WasteStreamLink.objects.filter(nonconformity_id=OuterRef("pk"), wastestream_id=int(value))
-        return queryset.filter(Exists(links))
-
-
-class CollectorFilter(SimpleListFilter):
-    """The collectors, with their links built from one base query string (200+ links on every page)."""
-
-    title = gettext_lazy("collector")
-    parameter_name = "organisation__id__exact"
-
-    def lookups(self, request, model_admin):
-        return Organisation.objects.exclude(code__in=settings.NCR_STAFF_ORGCODES).values_list("pk", "name")
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not is_digits(value):
-            raise IncorrectLookupParameters(value)
-        return queryset.filter(organisation_id=int(value))
-
-    def choices(self, changelist):
-        base = changelist.get_query_string(remove=[self.parameter_name])
-        separator = "&" if len(base) > 1 else ""
-        yield {"selected": self.value() is None, "query_string": base, "display": _("All")}
-        for pk, name in self.lookup_choices:
-            yield {
-                "selected": self.value() == str(pk),
-                "query_string": f"{base}{separator}{self.parameter_name}={pk}",
-                "display": name,
-            }
-
-
-# --- The change list -----------------------------------------------------------------------------
 
 
 class NonConformityChangeList(ChangeList):
@@ -127,79 +41,6 @@ class NonConformityChangeList(ChangeList):
         return queryset.defer("description", "internal_note", "withdrawal_reason").prefetch_related(
             "waste_streams"
         )
-
-
-# --- The review form -----------------------------------------------------------------------------
-
-
-def staff_users():
-    """People who have signed in as OVAM staff (a mark that grants nothing: rights live in each session)."""
-    return (
-        get_user_model()
-        .objects.filter(staff_signed_in_at__isnull=False, is_active=True)
-        .order_by("first_name", "last_name")
-    )
-
-
-class ReviewForm(forms.ModelForm):
-    """Only the review fields; the status offers the current one and the workflow's legal next steps."""
-
-    status = forms.ChoiceField(label=gettext_lazy("Status"))
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
-    roles = frozenset()  # the session's roles; set per request by NonConformityAdmin.get_form
-
-    class Meta:
-        model = NonConformity
-        fields = ["status", "assigned_reviewer", "internal_note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        current = self.instance.status
-        targets = [current, *workflow.allowed_targets(current, self.roles)]
-        self.fields["status"].choices = [(status, workflow.label(status)) for status in targets]
-        self.fields["status"].disabled = len(targets) == 1
-        self.fields["expected_version"].initial = self.instance.version
-        if "assigned_reviewer" in self.fields:
-            self.fields["assigned_reviewer"].queryset = staff_users()
-
-    def clean(self):
-        cleaned = super().clean()
-        # The service checks again under a row lock; this check keeps the person's input on the page.
-        if cleaned.get("expected_version") not in (None, self.instance.version):
-            raise forms.ValidationError(services.StaleRecord.message, code="stale")
-        return cleaned
-
-
-class PhotoInline(GrantPermissionsMixin, admin.TabularInline):
-    model = Photo
-    fields = ["preview"]
-    readonly_fields = ["preview"]
-    extra = 0
-    can_delete = False
-    verbose_name_plural = gettext_lazy("photos")
-
-    @admin.display(description=gettext_lazy("photo"))
-    def preview(self, photo):
-        url = reverse("admin:submissions_nonconformity_photo", args=[photo.non_conformity_id, photo.pk])
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" class="ncr-photo-thumb" alt="{}"></a>',
-            url,
-            url,
-            _("Photo %(number)s") % {"number": photo.pk},
-        )
-
-    # Photos are part of the submitted record: seen with the record, never changed here.
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-# --- Columns and exports -------------------------------------------------------------------------
 
 
 def _reviewer_name(record):
@@ -212,29 +53,44 @@ ADMIN_EXPORT_COLUMNS = [
     (lambda: _("Assigned reviewer"), _reviewer_name),
 ]
 
+FIELDSETS = [
+    (
+        gettext_lazy("Submitted data"),
+        {
+            "fields": [
+                "organisation",
+                "submitted_by",
+                "observed_on",
+                "producer_name",
+                "enterprise_number",
+                "establishment",
+                ("street", "house_number"),
+                ("postcode", "municipality"),
+                "description",
+                "streams",
+                "action",
+                "customer_informed_on",
+                "container_reference",
+                "own_reference",
+                "withdrawal_reason",
+            ]
+        },
+    ),
+    (
+        gettext_lazy("Registration"),
+        {"fields": ["source", "upload", "received_at", "deadline", "is_late"]},
+    ),
+    (
+        gettext_lazy("Review by OVAM"),
+        {"fields": ["status", "assigned_reviewer", "internal_note", "expected_version"]},
+    ),
+]
+# What the submitter sent and how it was registered: shown, never edited here.
 SUBMITTED_READONLY = [
-    "organisation",
-    "submitted_by",
-    "observed_on",
-    "producer_name",
-    "enterprise_number",
-    "establishment",
-    "street",
-    "house_number",
-    "postcode",
-    "municipality",
-    "description",
-    "streams",
-    "action",
-    "customer_informed_on",
-    "container_reference",
-    "own_reference",
-    "withdrawal_reason",
-    "source",
-    "upload",
-    "received_at",
-    "deadline",
-    "is_late",
+    name
+    for _title, options in FIELDSETS[:2]
+    for entry in options["fields"]
+    for name in (entry if isinstance(entry, tuple) else (entry,))
 ]
 
 
@@ -273,40 +129,9 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # no COUNT(*) over the whole table on every page
     show_facets = admin.ShowFacets.NEVER
+    fieldsets = FIELDSETS
     readonly_fields = SUBMITTED_READONLY
-    fieldsets = [
-        (
-            gettext_lazy("Submitted data"),
-            {
-                "fields": [
-                    "organisation",
-                    "submitted_by",
-                    "observed_on",
-                    "producer_name",
-                    "enterprise_number",
-                    "establishment",
-                    ("street", "house_number"),
-                    ("postcode", "municipality"),
-                    "description",
-                    "streams",
-                    "action",
-                    "customer_informed_on",
-                    "container_reference",
-                    "own_reference",
-                    "withdrawal_reason",
-                ]
-            },
-        ),
-        (
-            gettext_lazy("Registration"),
-            {"fields": ["source", "upload", "received_at", "deadline", "is_late"]},
-        ),
-        (
-            gettext_lazy("Review by OVAM"),
-            {"fields": ["status", "assigned_reviewer", "internal_note", "expected_version"]},
-        ),
-    ]
-    actions = ["move_to_under_review", "move_to_closed", "move_to_referred"]
+    actions = actions.REVIEW_ACTIONS
     object_history_template = "admin/submissions/nonconformity/history.html"
     object_history_list_template = "admin/submissions/nonconformity/history_list.html"
     history_list_display = ["event"]
@@ -481,38 +306,6 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             raise PermissionDenied  # no reverting: history is a record, not an undo list
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    # --- bulk actions, one per legal staff transition ---
-
-    def _bulk_transition(self, request, queryset, new_status):
-        moved = refused = 0
-        records = queryset.select_related(None).prefetch_related(None).only("pk", "status", "version")
-        for record in records.iterator(chunk_size=500):
-            try:
-                services.transition(record, new_status, user=request.user, role=acting_roles(request))
-                moved += 1
-            except (workflow.IllegalTransition, services.StaleRecord):
-                refused += 1
-        text = _(
-            "%(moved)d moved to “%(status)s”; %(refused)d refused because their status does not allow it."
-        )
-        self.message_user(
-            request,
-            text % {"moved": moved, "refused": refused, "status": workflow.label(new_status)},
-            messages.SUCCESS if not refused else messages.WARNING,
-        )
-
-    @admin.action(permissions=["change"], description=gettext_lazy("Move to “Under review”"))
-    def move_to_under_review(self, request, queryset):
-        self._bulk_transition(request, queryset, workflow.Status.UNDER_REVIEW)
-
-    @admin.action(permissions=["change"], description=gettext_lazy("Move to “Closed”"))
-    def move_to_closed(self, request, queryset):
-        self._bulk_transition(request, queryset, workflow.Status.CLOSED)
-
-    @admin.action(permissions=["change"], description=gettext_lazy("Move to “Referred to enforcement”"))
-    def move_to_referred(self, request, queryset):
-        self._bulk_transition(request, queryset, workflow.Status.REFERRED)
-
     # --- extra pages: photos, exports, the repeat-offender overview ---
 
     def get_urls(self):
@@ -542,10 +335,10 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         ]
 
     def overview_view(self, request):
-        return overview.overview_view(request, self)
+        return overview_views.overview_view(request, self)
 
     def overview_export_view(self, request):
-        return overview.overview_export_view(request, self)
+        return overview_views.overview_export_view(request, self)
 
     def photo_view(self, request, record_id, photo_id):
         if not self.has_view_permission(request):
@@ -574,47 +367,3 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         if response["X-Export-Capped"] == "1":
             self.message_user(request, exports.capped_message(exports.XLSX_CAP), messages.WARNING)
         return response
-
-
-@admin.register(Upload)
-class UploadAdmin(ReadOnlyAdmin):
-    """What collectors uploaded and how it ended; written only by the upload worker."""
-
-    list_display = [
-        "file_name",
-        "organisation",
-        "uploaded_by",
-        "received_at",
-        "status",
-        "row_count",
-        "error_count",
-    ]
-    list_filter = ["status"]
-    list_select_related = ["organisation", "uploaded_by"]
-    search_fields = ["file_name", "organisation__name", "sha256"]
-    fields = list_display + ["sha256", "finished_at"]
-    readonly_fields = fields
-    show_facets = admin.ShowFacets.NEVER
-
-
-# --- Reference data (OVAM-beheerders) ------------------------------------------------------------
-
-
-@admin.register(WasteStream)
-class WasteStreamAdmin(GrantPermissionsMixin, admin.ModelAdmin):
-    list_display = ["number", "name", "valid_from", "valid_until"]
-    list_display_links = ["number", "name"]
-    search_fields = ["name"]
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_delete_permission(self, request, obj=None):
-        # Records refer to streams; an outdated stream gets a "valid until" date instead.
-        return False
-
-
-@admin.register(Holiday)
-class HolidayAdmin(GrantPermissionsMixin, admin.ModelAdmin):
-    list_display = ["date", "name"]
-    date_hierarchy = "date"  # a few hundred rows: scanning their dates is free
-    search_fields = ["name"]
-    show_facets = admin.ShowFacets.NEVER

@@ -1,0 +1,80 @@
+"""OVAM's review form (status, assignee, internal note) and the read-only photos beside it."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import GrantPermissionsMixin
+from submissions import services, workflow
+from submissions.models import NonConformity, Photo
+
+
+def staff_users():
+    """People who have signed in as OVAM staff (a mark that grants nothing: rights live in each session)."""
+    return (
+        get_user_model()
+        .objects.filter(staff_signed_in_at__isnull=False, is_active=True)
+        .order_by("first_name", "last_name")
+    )
+
+
+class ReviewForm(forms.ModelForm):
+    """Only the review fields; the status offers the current one and the workflow's legal next steps."""
+
+    status = forms.ChoiceField(label=gettext_lazy("Status"))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    roles = frozenset()  # the session's roles; set per request by NonConformityAdmin.get_form
+
+    class Meta:
+        model = NonConformity
+        fields = ["status", "assigned_reviewer", "internal_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status
+        targets = [current, *workflow.allowed_targets(current, self.roles)]
+        self.fields["status"].choices = [(status, workflow.label(status)) for status in targets]
+        self.fields["status"].disabled = len(targets) == 1
+        self.fields["expected_version"].initial = self.instance.version
+        if "assigned_reviewer" in self.fields:
+            self.fields["assigned_reviewer"].queryset = staff_users()
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service checks again under a row lock; this check keeps the person's input on the page.
+        if cleaned.get("expected_version") not in (None, self.instance.version):
+            raise forms.ValidationError(services.StaleRecord.message, code="stale")
+        return cleaned
+
+
+class PhotoInline(GrantPermissionsMixin, admin.TabularInline):
+    model = Photo
+    fields = ["preview"]
+    readonly_fields = ["preview"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = gettext_lazy("photos")
+
+    @admin.display(description=gettext_lazy("photo"))
+    def preview(self, photo):
+        url = reverse("admin:submissions_nonconformity_photo", args=[photo.non_conformity_id, photo.pk])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" class="ncr-photo-thumb" alt="{}"></a>',
+            url,
+            url,
+            _("Photo %(number)s") % {"number": photo.pk},
+        )
+
+    # Photos are part of the submitted record: seen with the record, never changed here.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
