@@ -14,6 +14,7 @@ COPY pyproject.toml README.md ./
 COPY ncregister ncregister
 COPY accounts accounts
 COPY submissions submissions
+COPY audit audit
 RUN pip install --no-cache-dir .
 COPY . .
 

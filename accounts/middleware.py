@@ -48,11 +48,10 @@ class GrantMiddleware:
             now = time.time()
             signed_in_at = request.session.get(SIGNED_IN_AT, 0)
             last_seen = request.session.get(LAST_SEEN, signed_in_at)
-            if (
-                now - signed_in_at > settings.NCR_SESSION_MAX_MINUTES * 60
-                or now - last_seen > settings.NCR_SESSION_IDLE_MINUTES * 60
-            ):
-                end_session_for_limit(request)
+            if now - signed_in_at > settings.NCR_SESSION_MAX_MINUTES * 60:
+                end_session_for_limit(request, "absolute")
+            elif now - last_seen > settings.NCR_SESSION_IDLE_MINUTES * 60:
+                end_session_for_limit(request, "idle")
             else:
                 if now - last_seen > LAST_SEEN_RESOLUTION:
                     request.session[LAST_SEEN] = now
@@ -80,10 +79,14 @@ class GrantMiddleware:
         return redirect("no_access")
 
 
-def end_session_for_limit(request):
+def end_session_for_limit(request, reason):
     from accounts.oidc import REAUTH_NEEDED
+    from audit.events import Kind, record
 
     request.expired_user_id = request.user.pk
+    organisation = _organisation(load_grant(request.session))
+    record(request, Kind.SESSION_ENDED, organisation=organisation, reason=reason)
+    request.audit_logout_recorded = True
     logout(request)
     request.session_expired = True
     request.session[REAUTH_NEEDED] = True

@@ -27,6 +27,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from accounts import roles
 from accounts.grants import Grant, save_grant
 from accounts.models import Organisation
+from audit.events import Kind, record
 from ncregister.identifiers import normalise_enterprise_number
 
 logger = logging.getLogger(__name__)
@@ -270,10 +271,13 @@ class CallbackView(OIDCAuthenticationCallbackView):
         known_state = state in request.session.get("oidc_states", {})
         if request.GET.get("error"):
             if known_state:  # only a flow this browser started may end its session; not any link
+                request.audit_logout_recorded = self.refusal_recorded = True
                 super().get(request)
+            record(request, Kind.SIGN_IN_REFUSED, reason="cancelled", error=request.GET["error"][:100])
             return render(request, "accounts/signin_failed.html", {"cancelled": True}, status=200)
         if "code" not in request.GET or not state:
             # Nothing to verify: stay as you are.
+            record(request, Kind.SIGN_IN_REFUSED, reason="incomplete_callback")
             return render(request, "accounts/signin_failed.html", status=403)
         if not known_state:
             # Back button, a restored tab or a replayed callback: the flow is gone, start a new one.
@@ -305,11 +309,21 @@ class CallbackView(OIDCAuthenticationCallbackView):
         auth.login(self.request, self.user, backend="accounts.oidc.ACMIDMBackend")
         self.request.session.pop(REAUTH_NEEDED, None)
         self.request.session.pop(REAUTH_REQUESTED_AT, None)
-        save_grant(self.request.session, self.user.ncr_grant)
+        grant = self.user.ncr_grant
+        save_grant(self.request.session, grant)
+        organisation = Organisation.objects.filter(pk=grant.organisation_id).first()
+        record(
+            self.request, Kind.SIGN_IN, person=self.user, organisation=organisation, roles=sorted(grant.roles)
+        )
         return redirect(self.success_url)
 
+    refusal_recorded = False
+
     def login_failure(self, reason="claims_refused"):
+        if not self.refusal_recorded:
+            record(self.request, Kind.SIGN_IN_REFUSED, person=None, reason=reason)
         if self.request.user.is_authenticated:
+            self.request.audit_logout_recorded = True
             auth.logout(self.request)
         unavailable = reason == "provider_unavailable"
         return render(

@@ -41,6 +41,7 @@ ROLE_PERMISSIONS = {
         "submissions.change_holiday",
         "accounts.add_organisation",
         "accounts.change_organisation",
+        "audit.view_auditevent",  # the security audit trail: OVAM managers only
     },
 }
 # Nobody deletes anything: records are withdrawn, streams end, organisations stay.

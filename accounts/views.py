@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import SESSION_ENDED
+from audit.events import Kind, record
 
 
 def landing(request):
@@ -52,5 +53,7 @@ def help_local_admin(request):
 @require_POST
 def switch_organisation(request):
     """Log out here, then ask ACM/IDM for another identity (login_hint switch_id)."""
+    record(request, Kind.ORGANISATION_SWITCH)
+    request.audit_logout_recorded = True
     logout(request)
     return redirect(f"{reverse('oidc_authentication_init')}?wissel=1")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +43,9 @@ class NcrAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not self.has_permission(request):
-            return render(request, "403.html", status=403)
+            from ncregister.views import permission_denied
+
+            return permission_denied(request)
         if settings.NCR_ALLOW_PASSWORD_LOGIN and (request.GET.get("wachtwoord") or request.method == "POST"):
             return super().login(request, extra_context)
         next_url = request.GET.get("next") or reverse("admin:index")

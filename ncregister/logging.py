@@ -14,7 +14,7 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    EXTRA_FIELDS = ("method", "path", "status", "duration_ms")
+    EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "audit")
 
     def format(self, record):
         entry = {

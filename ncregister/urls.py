@@ -9,3 +9,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("submissions.urls")),
 ]
+
+handler403 = "ncregister.views.permission_denied"

@@ -110,3 +110,17 @@ def xlsx_response(queryset, filename, cap=XLSX_CAP, columns=COLUMNS):
     response = xlsx_download(content, filename)
     response["X-Export-Capped"] = "1" if capped else "0"
     return response
+
+
+def audit_export(request, queryset, kind, cap=None):
+    """Who took which records: the filters and how many, in the audit trail (before the file is built)."""
+    from audit.events import Kind, filters_of, record
+
+    count = queryset.count()
+    record(
+        request,
+        Kind.EXPORT,
+        count=min(count, cap) if cap else count,
+        filters=filters_of(request),
+        format=kind,
+    )

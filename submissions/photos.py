@@ -94,3 +94,12 @@ def photo_response(request, photo):
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def audit_photo(request, photo):
+    """A full-size look at a photo is a download in the audit trail; the thumbnails a page shows are not
+    (the browser fetches those as images: Sec-Fetch-Dest "image")."""
+    from audit.events import Kind, record
+
+    if request.headers.get("Sec-Fetch-Dest") != "image":
+        record(request, Kind.DOWNLOAD, count=1, file="photo", photo=photo.pk, record=photo.non_conformity_id)

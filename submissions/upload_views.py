@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import submitter_required
+from audit.events import Kind, record
 from submissions import workflow
 from submissions.access import uploads_for_organisation
 from submissions.imports import report
@@ -103,4 +104,5 @@ def upload_status(request, upload_pk):
 @submitter_required
 def upload_errors(request, upload_pk):
     upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
+    record(request, Kind.DOWNLOAD, count=upload.error_count, file="error report", upload=upload.pk)
     return report.error_csv(upload)

@@ -23,6 +23,7 @@ from ncregister.identifiers import is_digits
 from submissions import exports, services, workflow
 from submissions.access import for_organisation, photos_for_organisation
 from submissions.deadlines import registration_deadline
+from submissions.exports import audit_export
 from submissions.forms import (
     FilterForm,
     NonConformityForm,
@@ -32,7 +33,7 @@ from submissions.forms import (
 )
 from submissions.models import WasteStream
 from submissions.months import month_of
-from submissions.photos import photo_response
+from submissions.photos import audit_photo, photo_response
 from submissions.timeline import public_history
 from submissions.validation import parse_date
 
@@ -295,16 +296,22 @@ def _export_name(extension):
 @submitter_required
 @require_GET
 def export_csv(request):
-    return exports.csv_response(_export_records(request), _export_name("csv"))
+    records = _export_records(request)
+    audit_export(request, records, "csv")
+    return exports.csv_response(records, _export_name("csv"))
 
 
 @submitter_required
 @require_GET
 def export_xlsx(request):
-    return exports.xlsx_response(_export_records(request), _export_name("xlsx"), cap=exports.XLSX_CAP)
+    records = _export_records(request)
+    audit_export(request, records, "xlsx", cap=exports.XLSX_CAP)
+    return exports.xlsx_response(records, _export_name("xlsx"), cap=exports.XLSX_CAP)
 
 
 @submitter_required
 @require_GET
 def photo(request, photo_pk):
-    return photo_response(request, get_object_or_404(photos_for_organisation(request), pk=photo_pk))
+    photo = get_object_or_404(photos_for_organisation(request), pk=photo_pk)
+    audit_photo(request, photo)
+    return photo_response(request, photo)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ncregister.apps.NcregisterConfig",
     "accounts",
     "submissions",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,11 @@ NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py db_worker`
 # processes or containers can take jobs from it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The security audit trail (audit/) keeps events this many days; `manage.py housekeeping` purges older ones.
+NCR_AUDIT_RETENTION_DAYS = config_int("NCR_AUDIT_RETENTION_DAYS", "730")
+# Our own reverse proxies / load balancers (comma-separated addresses or networks): the client address is
+# read from X-Forwarded-For only through these (audit trail, limits per address).
+NCR_TRUSTED_PROXIES = config_list("NCR_TRUSTED_PROXIES", "")
 # OVAM's own organisation code(s): staff rights count only when signed in for one of these.
 NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
 

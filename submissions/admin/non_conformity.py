@@ -29,9 +29,10 @@ from submissions.admin import actions
 from submissions.admin import overview as overview_views
 from submissions.admin.filters import CollectorFilter, PeriodFilter, WasteStreamFilter
 from submissions.admin.review import PhotoInline, ReviewForm
+from submissions.exports import audit_export
 from submissions.models import NonConformity, Photo
 from submissions.pagination import EstimatedCountPaginator
-from submissions.photos import photo_response
+from submissions.photos import audit_photo, photo_response
 
 
 class NonConformityChangeList(ChangeList):
@@ -344,6 +345,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = get_object_or_404(Photo, pk=photo_id, non_conformity_id=record_id)
+        audit_photo(request, photo)
         return photo_response(request, photo)
 
     def export_view(self, request, kind):
@@ -359,6 +361,7 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             changelist.get_queryset(request).defer(None).select_related("organisation", "assigned_reviewer")
         )
         stamp = date_format(timezone.localdate(), "Ymd")
+        audit_export(request, queryset, kind, cap=None if kind == "csv" else exports.XLSX_CAP)
         if kind == "csv":
             return exports.csv_response(queryset, f"non-conformiteiten-{stamp}.csv", ADMIN_EXPORT_COLUMNS)
         response = exports.xlsx_response(

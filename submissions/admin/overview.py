@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.events import Kind, filters_of, record
 from submissions.admin.chart import chart
 from submissions.downloads import csv_download
 from submissions.months import add_months, month_of, months_between
@@ -151,4 +152,5 @@ def overview_export_view(request, model_admin):
         ]
         for row in rows
     )
+    record(request, Kind.EXPORT, count=len(rows), filters=filters_of(request), of="repeat-offender overview")
     return csv_download(itertools.chain([header], lines), f"herhaalde-non-conformiteiten-{stamp}.csv")

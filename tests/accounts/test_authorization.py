@@ -193,6 +193,7 @@ def admin_page(reviewer, manager=None):
 READ_ONLY = {"changelist": OK, "history": OK, "change": OK, "add": FORBIDDEN, "delete": FORBIDDEN}
 REFERENCE_DATA = {**READ_ONLY, "add": (FORBIDDEN, OK)}  # reviewers see, managers also add and change
 HIDDEN = dict.fromkeys(READ_ONLY, FORBIDDEN)
+MANAGERS_READ_ONLY = {**dict.fromkeys(READ_ONLY, (FORBIDDEN, OK)), "add": FORBIDDEN, "delete": FORBIDDEN}
 MODEL_PAGES = {
     "submissions_nonconformity": READ_ONLY,  # the review form is its change page
     "submissions_upload": READ_ONLY,
@@ -201,6 +202,7 @@ MODEL_PAGES = {
     "submissions_holiday": REFERENCE_DATA,
     "accounts_organisation": REFERENCE_DATA,
     "django_tasks_database_dbtaskresult": HIDDEN,  # no portal role: the break-glass superuser only
+    "audit_auditevent": MANAGERS_READ_ONLY,  # the security audit trail
 }
 
 ADMIN_EXPECTATIONS = {
@@ -222,6 +224,7 @@ ADMIN_EXPECTATIONS = {
     "admin:submissions_nonconformity_overview": admin_page(OK),
     "admin:submissions_nonconformity_overview_export": admin_page(OK),
     "admin:submissions_nonconformity_simple_history": admin_page(OK),
+    "admin:audit_auditevent_export": admin_page(FORBIDDEN, OK),
     **{
         f"admin:{model}_{page}": admin_page(*(expected if isinstance(expected, tuple) else (expected,)))
         for model, pages in MODEL_PAGES.items()
@@ -245,6 +248,7 @@ def admin_samples(objects):
     from django_tasks_db.models import DBTaskResult
 
     from accounts.models import Organisation
+    from audit.models import AuditEvent
     from submissions.models import Holiday
 
     record = objects["record"]
@@ -255,6 +259,7 @@ def admin_samples(objects):
         "submissions_wastestream": WasteStream.objects.first().pk,
         "submissions_holiday": Holiday.objects.first().pk,
         "accounts_organisation": Organisation.objects.first().pk,
+        "audit_auditevent": AuditEvent.objects.create(kind=AuditEvent.Kind.SIGN_IN).pk,
         "django_tasks_database_dbtaskresult": DBTaskResult.objects.create(
             args_kwargs={},
             task_path="submissions.tasks.process_upload",

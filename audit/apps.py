@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Security audit trail")
+
+    def ready(self):
+        from audit import receivers  # noqa: F401  (sign-out and admin changes)
