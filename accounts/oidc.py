@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -28,6 +29,7 @@ from accounts import roles
 from accounts.grants import Grant, save_grant
 from accounts.models import Organisation
 from audit.events import Kind, record
+from ncregister import ratelimit
 from ncregister.identifiers import normalise_enterprise_number
 
 logger = logging.getLogger(__name__)
@@ -241,7 +243,18 @@ def login_hint(data):
 
 
 class AuthenticationRequestView(OIDCAuthenticationRequestView):
-    """Adds ACM's acr_values and login_hint: targeted login (?organisatie=KBO) and switching (?wissel=1)."""
+    """Adds ACM's acr_values and login_hint: targeted login (?organisatie=KBO) and switching (?wissel=1).
+    Sign-in attempts are limited per client address (generously: an office shares one)."""
+
+    def get(self, request):
+        limit = settings.NCR_SIGN_INS_PER_ADDRESS_PER_MINUTE
+        retry_after = ratelimit.over_address_limit(request, "sign_in", limit)
+        if retry_after:
+            record(request, Kind.RATE_LIMITED, reason="sign_in", retry_after=retry_after)
+            return ratelimit.too_many_requests(
+                request, _("Too many sign-in attempts from your network. Try again in a minute."), retry_after
+            )
+        return super().get(request)
 
     def get_extra_params(self, request):
         params = dict(super().get_extra_params(request))

@@ -5,10 +5,12 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import SESSION_ENDED
 from audit.events import Kind, record
+from ncregister import ratelimit
 
 
 def landing(request):
@@ -53,6 +55,16 @@ def help_local_admin(request):
 @require_POST
 def switch_organisation(request):
     """Log out here, then ask ACM/IDM for another identity (login_hint switch_id)."""
+    retry_after = ratelimit.over_address_limit(
+        request, "switch", settings.NCR_SWITCHES_PER_ADDRESS_PER_MINUTE
+    )
+    if retry_after:
+        record(request, Kind.RATE_LIMITED, reason="organisation_switch", retry_after=retry_after)
+        return ratelimit.too_many_requests(
+            request,
+            _("Too many organisation switches from your network. Try again in a minute."),
+            retry_after,
+        )
     record(request, Kind.ORGANISATION_SWITCH)
     request.audit_logout_recorded = True
     logout(request)

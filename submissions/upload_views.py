@@ -14,7 +14,7 @@ from submissions import workflow
 from submissions.access import uploads_for_organisation
 from submissions.imports import report
 from submissions.imports.columns import COLUMNS
-from submissions.imports.intake import DuplicateUpload, FileRefused, receive_upload
+from submissions.imports.intake import DuplicateUpload, FileRefused, UploadLimitReached, receive_upload
 from submissions.models import Upload
 
 HISTORY_SIZE = 50
@@ -30,6 +30,7 @@ class UploadForm(forms.Form):
 def upload_index(request):
     form = UploadForm()
     duplicate = None
+    retry_after = None
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -42,6 +43,10 @@ def upload_index(request):
                 )
             except FileRefused as exc:
                 form.add_error("file", exc.message)
+            except UploadLimitReached as exc:
+                form.add_error("file", exc.message)
+                retry_after = exc.retry_after
+                record(request, Kind.RATE_LIMITED, reason="uploads", retry_after=retry_after)
             except DuplicateUpload as exc:
                 duplicate = exc.previous
                 form.add_error("file", _("You already uploaded this exact file and it was accepted."))
@@ -51,7 +56,11 @@ def upload_index(request):
     status = 400 if form.errors else 200
     context = {"form": form, "duplicate": duplicate, "columns": COLUMNS, "uploads": uploads}
     context.update(max_mb=settings.NCR_UPLOAD_MAX_MB, max_rows=settings.NCR_UPLOAD_MAX_ROWS)
-    return render(request, "submissions/upload_index.html", context, status=status)
+    if retry_after is None:
+        return render(request, "submissions/upload_index.html", context, status=status)
+    response = render(request, "submissions/upload_index.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET

@@ -254,6 +254,12 @@ NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py db_worker`
 # processes or containers can take jobs from it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Fair use: uploads waiting or running per organisation, uploads per person per hour (HTTP 429 beyond),
+# and per client address per minute: sign-in attempts and organisation switches (offices share an address).
+NCR_UPLOADS_WAITING_PER_ORGANISATION = config_int("NCR_UPLOADS_WAITING_PER_ORGANISATION", "3")
+NCR_UPLOADS_PER_PERSON_PER_HOUR = config_int("NCR_UPLOADS_PER_PERSON_PER_HOUR", "20")
+NCR_SIGN_INS_PER_ADDRESS_PER_MINUTE = config_int("NCR_SIGN_INS_PER_ADDRESS_PER_MINUTE", "120")
+NCR_SWITCHES_PER_ADDRESS_PER_MINUTE = config_int("NCR_SWITCHES_PER_ADDRESS_PER_MINUTE", "60")
 # The security audit trail (audit/) keeps events this many days; `manage.py housekeeping` purges older ones.
 NCR_AUDIT_RETENTION_DAYS = config_int("NCR_AUDIT_RETENTION_DAYS", "730")
 # Our own reverse proxies / load balancers (comma-separated addresses or networks): the client address is

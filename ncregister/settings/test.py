@@ -12,3 +12,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Serve static files from the source folders; no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tests upload many files as one person; tests/security/test_fair_use.py sets the limits it checks.
+NCR_UPLOADS_WAITING_PER_ORGANISATION = 1000
+NCR_UPLOADS_PER_PERSON_PER_HOUR = 1000

@@ -6,6 +6,8 @@ import uuid
 
 from django.db import transaction
 
+from accounts.models import Organisation
+from submissions.fair_use import UploadLimitReached, check_upload_allowed
 from submissions.imports.readers import HEAD_BYTES, FileRefused, check_size, sniff
 from submissions.imports.runner import accepted_duplicate
 from submissions.models import Upload
@@ -27,7 +29,7 @@ def sha256_of(uploaded_file):
 def receive_upload(*, organisation, user, uploaded_file, language=None):
     """Check size and kind, refuse a file already accepted, store it and queue the import.
 
-    Raises FileRefused or DuplicateUpload; stores nothing then.
+    Raises FileRefused, DuplicateUpload or UploadLimitReached; stores nothing then.
     """
     from submissions.imports.tasks import process_upload
 
@@ -45,12 +47,15 @@ def receive_upload(*, organisation, user, uploaded_file, language=None):
     if previous is not None:
         raise DuplicateUpload(previous)
     uploaded_file.seek(0)
-    # A name of our own on disk; the person's file name is kept in file_name only.
-    upload.file.save(f"{uuid.uuid4().hex}.{kind}", uploaded_file, save=False)
     with transaction.atomic():
+        # One upload of an organisation at a time passes the fair-use count, whichever container.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+        check_upload_allowed(organisation, user)
+        # A name of our own on disk; the person's file name is kept in file_name only.
+        upload.file.save(f"{uuid.uuid4().hex}.{kind}", uploaded_file, save=False)
         upload.save()
         process_upload.enqueue(upload.pk, language)
     return upload
 
 
-__all__ = ["DuplicateUpload", "FileRefused", "receive_upload"]
+__all__ = ["DuplicateUpload", "FileRefused", "UploadLimitReached", "receive_upload"]
