@@ -1,5 +1,4 @@
 import copy
-import importlib
 
 import psycopg
 import pytest
@@ -187,18 +186,9 @@ def _portal_uses_standin(standin):
     override.disable()
 
 
-# The rows the data migrations made. A transactional test ends with a flush, which empties them; Django's
-# serialized rollback cannot restore them here, because Playwright's event loop gives the test code another
-# database connection object than the one that holds the serialized copy.
-def restore_reference_data():
-    from django.apps import apps
-
-    importlib.import_module("submissions.migrations.0002_waste_streams_and_holidays").load(apps, None)
-
-
 @pytest.fixture
 def portal(transactional_db, live_server, standin, _portal_uses_standin):
-    """The portal's base URL, with the reference data in place."""
-    restore_reference_data()
+    """The portal's base URL. The reference data is there: the flush that ends each transactional test
+    puts it back (submissions.reference, on post_migrate)."""
     yield live_server.url
     requests.post(f"{standin.base_url}/op/test/reset", timeout=5)

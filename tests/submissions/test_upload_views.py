@@ -178,10 +178,6 @@ def test_progress_is_visible_to_other_connections_during_the_import(
     """The status page reads rows_done while the import's own transaction is still open."""
     from django.db import DEFAULT_DB_ALIAS, connections
 
-    from tests.conftest import restore_reference_data
-
-    restore_reference_data()  # a committed transaction needs a flush afterwards, which empties them
-
     upload = receive_upload(
         organisation=organisation_a,
         user=submitter_a,
