@@ -1,7 +1,10 @@
 """Forms of the register. The rules live in submissions.validation (shared with the upload);
 these forms only collect the raw input, call validate_record and tie each message to its field."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -12,7 +15,7 @@ from ncregister.identifiers import is_digits, search_digits
 from submissions import deadlines, services, workflow
 from submissions.models import NonConformity, WasteStream
 from submissions.photos import MAX_PHOTOS, check_photo_count, prepare_photo
-from submissions.validation import StreamCatalogue, parse_date, validate_record
+from submissions.validation import REQUIRED_FIELDS, StreamCatalogue, parse_date, validate_record
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,6 +68,30 @@ def _date(label, help_text=""):
     )
 
 
+CRISPY = "submissions/crispy/"
+
+
+def include(name):
+    return HTML(f'{{% include "{CRISPY}{name}.html" %}}')
+
+
+def section(legend, *fields):
+    return Fieldset(legend, *fields, template=f"{CRISPY}fieldset.html")
+
+
+def register_helper(*layout):
+    """Crispy renders the fields inside the page's own <form> (its CSRF token, ids and data attributes),
+    each through our field template: label, "(required)" from validation.REQUIRED_FIELDS, help and error
+    tied to the input. The error summary above the form lists the errors, so crispy's own box stays off."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.form_show_errors = False
+    helper.field_template = f"{CRISPY}field.html"
+    helper.layout = Layout(*layout)
+    return helper
+
+
 class AccessibleFormMixin:
     """Ties help and errors to their fields (aria-describedby, aria-invalid) and lists the errors
     for the summary at the top of the page, each with a link to its field."""
@@ -87,6 +114,10 @@ class AccessibleFormMixin:
     def full_clean(self):
         super().full_clean()
         self.describe_fields()
+
+    def mark_required(self):
+        for name in REQUIRED_FIELDS & set(self.fields):
+            self.fields[name].ncr_required = True
 
     def error_summary(self):
         items = [(None, "", message) for message in self.non_field_errors()]
@@ -155,6 +186,41 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         self.fields["photos"].widget.attrs["class"] = "form-control"
         self.streams = []
         self.record_data = {}
+        self.mark_required()
+        self.helper = register_helper(
+            "version",
+            section(_("When"), "observed_on", include("deadline")),
+            section(
+                _("Producer"),
+                "producer_name",
+                "producer_enterprise_number",
+                "establishment_number",
+                include("address_hint"),
+                Div(
+                    Div("street", css_class="col-8"),
+                    Div("house_number", css_class="col-4"),
+                    Div("postcode", css_class="col-5"),
+                    Div("municipality", css_class="col-7"),
+                    css_class="row g-2",
+                ),
+                include("producer_lists"),
+            ),
+            section(
+                _("What"),
+                "description",
+                Field("waste_streams", template=f"{CRISPY}streams.html"),
+                Field("action", template=f"{CRISPY}action.html"),
+            ),
+            section(
+                _("Optional"),
+                "customer_informed_on",
+                "container_reference",
+                "own_reference",
+                include("photos_added"),
+                "photos",
+                include("camera"),
+            ),
+        )
         if not self.is_bound:
             self.describe_fields()
 
@@ -272,6 +338,32 @@ class WithdrawForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].ncr_required = True
+        self.helper = register_helper("version", "reason")
+        if not self.is_bound:
+            self.describe_fields()
+
+
+class UploadForm(AccessibleFormMixin, forms.Form):
+    announce_errors = True  # the page has no error summary: the field's message is read out at once
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        widget=forms.FileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV (separated by ; or ,) or Excel .xlsx, at most %(max_mb)s MB and %(max_rows)s rows."
+        ) % {"max_mb": settings.NCR_UPLOAD_MAX_MB, "max_rows": settings.NCR_UPLOAD_MAX_ROWS}
+        self.helper = register_helper("file")
         if not self.is_bound:
             self.describe_fields()
 
@@ -328,6 +420,12 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         numbers = sorted(set(WasteStream.objects.values_list("number", flat=True)))
         self.fields["waste_stream"].choices = [("", _("All"))] + [(n, f"{n}°") for n in numbers]
+        filters = [Field(name, template=f"{CRISPY}filter_field.html") for name in self.fields if name != "q"]
+        opened = {"open": ""} if self.is_filtered() else {}
+        self.helper = register_helper(
+            Field("q", template=f"{CRISPY}search.html"),
+            Fieldset(_("Filters"), *filters, template=f"{CRISPY}filters.html", **opened),
+        )
 
     def is_filtered(self):
         return self.is_valid() and any(self.cleaned_data.get(name) for name in self.fields)

@@ -1,7 +1,5 @@
 """Upload pages: the form with the column specification and history, templates, progress and result."""
 
-from django import forms
-from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -12,6 +10,7 @@ from accounts.access import submitter_required
 from audit.events import Kind, record
 from submissions import workflow
 from submissions.access import uploads_for_organisation
+from submissions.forms import UploadForm
 from submissions.imports import report
 from submissions.imports.columns import COLUMNS
 from submissions.imports.intake import DuplicateUpload, FileRefused, UploadLimitReached, receive_upload
@@ -20,10 +19,6 @@ from submissions.models import Upload
 HISTORY_SIZE = 50
 ERRORS_SHOWN = 1000
 RECORDS_SHOWN = 100
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
 
 
 @submitter_required
@@ -55,7 +50,6 @@ def upload_index(request):
     uploads = uploads_for_organisation(request).select_related("uploaded_by")[:HISTORY_SIZE]
     status = 400 if form.errors else 200
     context = {"form": form, "duplicate": duplicate, "columns": COLUMNS, "uploads": uploads}
-    context.update(max_mb=settings.NCR_UPLOAD_MAX_MB, max_rows=settings.NCR_UPLOAD_MAX_ROWS)
     if retry_after is None:
         return render(request, "submissions/upload_index.html", context, status=status)
     response = render(request, "submissions/upload_index.html", context, status=429)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from submissions.forms import FilterForm, NonConformityForm
@@ -73,3 +74,15 @@ def test_search_accepts_an_enterprise_number_with_dots(make_record, organisation
     make_record(organisation_a)
     form = FilterForm({"q": "0353.456.320"})
     assert form.apply(NonConformity.objects.all()).count() == 1
+
+
+def test_the_form_is_laid_out_by_crispy_with_every_field_and_the_required_marks_from_validation(
+    client, submitter_a
+):
+    from submissions.validation import REQUIRED_FIELDS
+
+    form = NonConformityForm(organisation=None)
+    laid_out = {pointer.name for pointer in form.helper.layout.get_field_names()}
+    assert laid_out == set(form.fields) - {"confirm_late"}  # that one sits in the late warning
+    html = client.get(reverse("register_new")).content.decode()
+    assert html.count('<span class="required-mark">(verplicht)</span>') == len(REQUIRED_FIELDS)
