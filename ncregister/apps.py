@@ -7,7 +7,12 @@ class NcregisterConfig(AppConfig):
     verbose_name = "Non-conformiteitenregister"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from ncregister import checks  # noqa: F401  (registers the configuration checks)
+        from ncregister.dbroles import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="ncregister.grant_app_role")
 
 
 class NcrAdminConfig(AdminConfig):

@@ -32,11 +32,11 @@ def main():
         ),
         subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env),
         # The background worker that checks and stores uploaded files (django-tasks, database queue).
-        subprocess.Popen([sys.executable, "manage.py", "db_worker"], env=env),
+        subprocess.Popen([sys.executable, "manage.py", "worker"], env=env),
     ]
     print(
         f"\n  Portal:            {portal}/\n  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op\n"
-        "  Upload worker:     manage.py db_worker\n",
+        "  Upload worker:     manage.py worker\n",
         flush=True,
     )
     try:

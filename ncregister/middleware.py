@@ -4,11 +4,10 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core import checks
-from django.db import DEFAULT_DB_ALIAS, connection
 from django.http import HttpResponse
 from django.utils import translation
 
+from ncregister import health
 from ncregister.logging import request_id_var
 
 request_logger = logging.getLogger("ncregister.request")
@@ -61,19 +60,10 @@ class HealthCheckMiddleware:
         if request.path == "/health/":
             return HttpResponse("ok", content_type="text/plain")
         if request.path == "/health/ready/":
-            try:
-                connection.ensure_connection()
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT 1")
-            except Exception:  # any database failure means "not ready"
-                request_logger.warning("readiness check: database unavailable")
-                return HttpResponse("database unavailable", status=503, content_type="text/plain")
-            # The checks that need the database (e.g. the holiday table), which start-up never runs.
-            problems = checks.run_checks(tags=[checks.Tags.database], databases=[DEFAULT_DB_ALIAS])
-            if problems:
-                text = "\n".join(f"{problem.id}: {problem.msg}" for problem in problems)
-                request_logger.warning("readiness check: %s", text)
-                return HttpResponse(text, status=503, content_type="text/plain")
+            problem = health.readiness_problem()
+            if problem:
+                request_logger.warning("readiness check: %s", problem)
+                return HttpResponse(problem, status=503, content_type="text/plain")
             return HttpResponse("ok", content_type="text/plain")
         return self.get_response(request)
 

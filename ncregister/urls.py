@@ -11,3 +11,4 @@ urlpatterns = [
 ]
 
 handler403 = "ncregister.views.permission_denied"
+handler500 = "ncregister.views.server_error"

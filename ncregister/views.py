@@ -1,5 +1,11 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from audit.events import Kind, record
 
@@ -23,3 +29,12 @@ def csrf_failure(request, reason=""):
         },
         status=403,
     )
+
+
+def server_error(request):
+    """handler500: a lost database is an outage (503, retried by people and load balancers), not a bug."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)

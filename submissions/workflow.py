@@ -99,16 +99,23 @@ class UploadStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     PROCESSING = "processing", _("Processing")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Rejected")  # by the checks: the person corrects the file
+    FAILED = "failed", _("Failed")  # on our side (the worker gave the job up): the person uploads again
 
 
 # Moved only by the worker. PROCESSING -> PROCESSING: a worker that died mid-import left it behind and
 # the job runs again (the import was one transaction, so nothing of it was kept).
 UPLOAD_TRANSITIONS = {
-    UploadStatus.QUEUED: {UploadStatus.PROCESSING},
-    UploadStatus.PROCESSING: {UploadStatus.PROCESSING, UploadStatus.ACCEPTED, UploadStatus.REJECTED},
+    UploadStatus.QUEUED: {UploadStatus.PROCESSING, UploadStatus.FAILED},
+    UploadStatus.PROCESSING: {
+        UploadStatus.PROCESSING,
+        UploadStatus.ACCEPTED,
+        UploadStatus.REJECTED,
+        UploadStatus.FAILED,
+    },
     UploadStatus.ACCEPTED: set(),
     UploadStatus.REJECTED: set(),
+    UploadStatus.FAILED: set(),
 }
 
 

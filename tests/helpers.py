@@ -33,6 +33,14 @@ def clean_env(**overrides):
     return env
 
 
+def migrated_database_url():
+    """The URL of pytest-django's test database (migrated), for processes the tests start."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def run_python(code, env):
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

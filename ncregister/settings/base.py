@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "worker",
     "ncregister.apps.NcregisterConfig",
     "accounts",
     "submissions",
@@ -251,8 +252,8 @@ SESSION_COOKIE_AGE = NCR_SESSION_MAX_MINUTES * 60
 NCR_UPLOAD_MAX_MB = config_int("NCR_UPLOAD_MAX_MB", "20")
 NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # Background work (uploads): django-tasks with its database backend, so the queue lives in the same
-# database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py db_worker`
-# processes or containers can take jobs from it.
+# database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py worker`
+# processes or containers can take jobs from it (worker/runner.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Fair use: uploads waiting or running per organisation, uploads per person per hour (HTTP 429 beyond),
 # and per client address per minute: sign-in attempts and organisation switches (offices share an address).
@@ -265,6 +266,18 @@ NCR_AUDIT_RETENTION_DAYS = config_int("NCR_AUDIT_RETENTION_DAYS", "730")
 # Our own reverse proxies / load balancers (comma-separated addresses or networks): the client address is
 # read from X-Forwarded-For only through these (audit trail, limits per address).
 NCR_TRUSTED_PROXIES = config_list("NCR_TRUSTED_PROXIES", "")
+# A running job's lease; its worker renews it every quarter of this. A job whose lease ran out goes
+# back on the queue, and after NCR_WORKER_MAX_ATTEMPTS tries it is given up (an upload ends "failed").
+NCR_WORKER_LEASE_SECONDS = float(config("NCR_WORKER_LEASE_SECONDS", "60"))
+NCR_WORKER_MAX_ATTEMPTS = int(config("NCR_WORKER_MAX_ATTEMPTS", "3"))
+# On SIGTERM the job in hand may run this long, then it goes back on the queue (keep it below the
+# orchestrator's stop grace period: compose's stop_grace_period for the worker is 300 s).
+NCR_WORKER_STOP_SECONDS = int(config("NCR_WORKER_STOP_SECONDS", "240"))
+# `manage.py housekeeping` removes finished job rows after this many days.
+NCR_JOB_RESULTS_DAYS = int(config("NCR_JOB_RESULTS_DAYS", "30"))
+# The role web and worker connect as (PostgreSQL): `migrate` (run as the owner) grants it what it needs and no
+# more (ncregister/dbroles.py). Empty: no grants (a single-role database, as in development).
+NCR_DB_APP_ROLE = config("NCR_DB_APP_ROLE", "")
 # OVAM's own organisation code(s): staff rights count only when signed in for one of these.
 NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
 

@@ -11,6 +11,7 @@ from submissions.fair_use import UploadLimitReached, check_upload_allowed
 from submissions.imports.readers import HEAD_BYTES, FileRefused, check_size, sniff
 from submissions.imports.runner import accepted_duplicate
 from submissions.models import Upload
+from worker.queue import enqueue
 
 
 class DuplicateUpload(Exception):
@@ -54,7 +55,7 @@ def receive_upload(*, organisation, user, uploaded_file, language=None):
         # A name of our own on disk; the person's file name is kept in file_name only.
         upload.file.save(f"{uuid.uuid4().hex}.{kind}", uploaded_file, save=False)
         upload.save()
-        process_upload.enqueue(upload.pk, language)
+        enqueue(process_upload, upload.pk, language, fairness_key=f"org:{organisation.pk}")
     return upload
 
 

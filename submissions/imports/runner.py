@@ -9,9 +9,19 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from submissions import services, workflow
 from submissions.deadlines import load_holidays
@@ -208,7 +218,10 @@ def _local_path(field_file):
 
 
 def import_upload(upload, progress=None):
-    """Check and store `upload`. Returns the errors: [] when every row was stored (status accepted)."""
+    """Check and store `upload`. Returns the errors: [] when every row was stored (status accepted).
+
+    Returns None when the upload was finished by another run meanwhile (a job taken back after its lease).
+    """
     progress = progress or (lambda done, estimate: None)
     importer = None
     try:
@@ -216,6 +229,8 @@ def import_upload(upload, progress=None):
             table = open_table(fileobj, upload.file.size, _local_path(upload.file))
             with transaction.atomic():
                 _lock_organisation(upload.organisation_id)
+                if not Upload.objects.filter(pk=upload.pk, status=Upload.Status.PROCESSING).exists():
+                    return None  # another worker took the job back from us and finished it meanwhile
                 previous = accepted_duplicate(upload)
                 if previous is not None:
                     raise FileRefused(duplicate_message(previous))
@@ -254,8 +269,27 @@ def import_upload(upload, progress=None):
     return errors
 
 
+FAILED_MESSAGE = gettext_lazy(
+    "The file could not be processed because of a fault on our side. "
+    "Nothing was stored. Upload the file again."
+)
+
+
+def mark_failed(upload_id, language=None):
+    """The worker gave the import up: the upload ends as failed, never left "processing"."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        errors = [error(None, "", "", str(FAILED_MESSAGE))]
+    move_upload(
+        upload_id, Upload.Status.FAILED, error_count=1, errors=errors, rows_done=0, finished_at=timezone.now()
+    )
+
+
 def process_upload(upload_id, language=None):
-    """What the worker runs for one upload; an upload already finished is left alone."""
+    """What the worker runs for one upload; an upload already finished is left alone.
+
+    A lost database connection is raised to the worker, which puts the job back on the queue (the
+    import's transaction rolled back, so it runs again from the start).
+    """
     claimed = move_upload(upload_id, Upload.Status.PROCESSING, rows_done=0)
     if not claimed:
         return None
@@ -263,15 +297,13 @@ def process_upload(upload_id, language=None):
     progress = Progress(upload_id)
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
-            errors = import_upload(upload, progress)
+            import_upload(upload, progress)
+        except (OperationalError, InterfaceError):
+            raise
         except Exception:
             # Never leave the person looking at "processing" forever.
             logger.exception("upload %s failed", upload_id)
-            message = _("The file could not be processed because of an error on our side. Try again later.")
-            errors = [error(None, "", "", message)]
-            move_upload(
-                upload_id, Upload.Status.REJECTED, error_count=1, errors=errors, finished_at=timezone.now()
-            )
+            mark_failed(upload_id, language)
         finally:
             progress.close()
     return Upload.objects.values_list("status", flat=True).get(pk=upload_id)

@@ -1,4 +1,4 @@
-"""Bulk upload in Chromium with a real `manage.py db_worker` process on the live server's database."""
+"""Bulk upload in Chromium with a real `manage.py worker` process on the live server's database."""
 
 import os
 import subprocess
@@ -38,9 +38,7 @@ def start_worker(portal, media):
                 [
                     sys.executable,
                     "manage.py",
-                    "db_worker",
-                    "--no-reload",
-                    "--no-startup-delay",
+                    "worker",
                     "--interval",
                     "0.2",
                 ],

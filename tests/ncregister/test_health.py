@@ -2,7 +2,7 @@ import json
 
 import requests
 
-from tests.helpers import PRD_ENV, clean_env, gunicorn
+from tests.helpers import PRD_ENV, clean_env, gunicorn, migrated_database_url
 
 
 def test_health_answers_over_plain_http_for_any_host_under_prd():
@@ -18,9 +18,16 @@ def test_health_answers_over_plain_http_for_any_host_under_prd():
         assert other.headers["Location"].startswith("https://")
 
 
-def test_ready_answers_200_when_the_database_answers():
-    with gunicorn(clean_env(**PRD_ENV)) as server:
-        assert requests.get(f"{server.url}/health/ready/", allow_redirects=False).status_code == 200
+def test_ready_answers_200_when_the_database_is_migrated(db):
+    with gunicorn(clean_env(**{**PRD_ENV, "DATABASE_URL": migrated_database_url()})) as server:
+        response = requests.get(f"{server.url}/health/ready/", allow_redirects=False)
+        assert (response.status_code, response.text) == (200, "ok")
+
+
+def test_ready_answers_503_while_migrations_are_unapplied():
+    with gunicorn(clean_env(**PRD_ENV)) as server:  # the server's empty maintenance database
+        response = requests.get(f"{server.url}/health/ready/", allow_redirects=False)
+        assert (response.status_code, response.text) == (503, "migrations not applied")
 
 
 def test_ready_answers_503_when_the_database_is_unreachable():

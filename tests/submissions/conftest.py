@@ -42,16 +42,16 @@ def make_record(db, django_user_model):
 def committed(django_capture_on_commit_callbacks, monkeypatch):
     """`with committed():` the writes inside commit as far as their on-commit work goes (the overview's
     refresh task is enqueued), then the real worker runs the queue, as in production."""
-    from django_tasks_db.management.commands import db_worker
+    from worker import runner
 
     # The worker drops connections that are not in autocommit; the test's transaction never is.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(runner, "close_old_connections", lambda: None)
 
     @contextlib.contextmanager
     def run():
         with django_capture_on_commit_callbacks(execute=True):
             yield
-        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        call_command("worker", batch=True, verbosity=0)
 
     return run
 

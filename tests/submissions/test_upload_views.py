@@ -17,19 +17,17 @@ from tests.submissions.upload_files import csv_bytes, valid_row
 
 @pytest.fixture
 def run_worker(monkeypatch):
-    """The real worker command, once over the queue (as `manage.py db_worker --batch`).
+    """The real worker command, once over the queue (as `manage.py worker --batch`).
 
     Inside the test's transaction the worker must not drop the connection between tasks; the browser
     test runs it as a separate process instead.
     """
-    from django_tasks_db.management.commands import db_worker
+    from worker import runner
 
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(runner, "close_old_connections", lambda: None)
 
     def run():
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0
-        )
+        call_command("worker", "--batch", verbosity=0)
 
     return run
 
@@ -167,8 +165,8 @@ def test_a_worker_crash_never_leaves_an_upload_processing(client, run_worker, su
     upload.file.delete(save=False)  # the file vanished from storage
     run_worker()
     upload.refresh_from_db()
-    assert upload.status == "rejected"
-    assert "fout aan onze kant" in upload.errors[0]["message"]
+    assert upload.status == "failed"
+    assert "storing aan onze kant" in upload.errors[0]["message"]
 
 
 @pytest.mark.django_db(transaction=True)

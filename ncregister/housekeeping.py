@@ -1,0 +1,49 @@
+"""Every periodic purge, run by `manage.py housekeeping` (the compose file's `housekeeping` service).
+
+Each purge is a function returning how many rows it removed; add new ones to PURGES.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from worker.models import Turn
+
+
+def expired_sessions():
+    return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]
+
+
+def finished_jobs():
+    """Finished job rows, after NCR_JOB_RESULTS_DAYS (the outcome of an import lives on its upload)."""
+    cutoff = timezone.now() - timedelta(days=settings.NCR_JOB_RESULTS_DAYS)
+    return DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()[0]
+
+
+def old_turns():
+    """Fairness turns of organisations that had no job for a month (they start at the front again)."""
+    return Turn.objects.filter(last_started_at__lt=timezone.now() - timedelta(days=30)).delete()[0]
+
+
+def expired_cache_entries():
+    cache = caches["default"]
+    table = connection.ops.quote_name(cache._table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [timezone.now()])  # noqa: S608 - our table name
+        return cursor.rowcount
+
+
+PURGES = [expired_sessions, finished_jobs, old_turns, expired_cache_entries]
+
+
+def run():
+    """Run every purge; returns {name: rows removed}."""
+    return {purge.__name__: purge() for purge in PURGES}
