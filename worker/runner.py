@@ -34,7 +34,7 @@ CONNECTION_ERRORS = (OperationalError, InterfaceError)
 READY, RUNNING = TaskResultStatus.READY, TaskResultStatus.RUNNING
 
 
-class GiveBack(BaseException):  # noqa: N818 - a stop, not an error; BaseException so no `except Exception` eats it
+class GiveBack(BaseException):
     """Raised in the job's thread when the stop grace period is over: its transaction rolls back."""
 
 

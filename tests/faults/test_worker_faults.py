@@ -33,7 +33,8 @@ def test_a_worker_killed_mid_import_its_upload_is_imported_again_within_the_leas
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     killed_at = time.monotonic()
-    assert scene.upload(upload)[0] == "processing" and scene.records(upload) == 0  # nothing half-stored
+    assert scene.upload(upload)[0] == "processing"
+    assert scene.records(upload) == 0
 
     scene.start_worker(NCR_WORKER_LEASE_SECONDS=str(LEASE))
 
@@ -44,7 +45,8 @@ def test_a_worker_killed_mid_import_its_upload_is_imported_again_within_the_leas
     wait_until(taken_back, timeout=LEASE + 5)
     assert time.monotonic() - killed_at < LEASE + 5
     wait_until(finished(scene, upload), timeout=180)
-    assert scene.upload(upload)[0] == "accepted" and scene.records(upload) == ROWS
+    assert scene.upload(upload)[0] == "accepted"
+    assert scene.records(upload) == ROWS
 
 
 def test_a_job_given_up_after_its_last_try_ends_failed_never_processing(scene):
@@ -55,7 +57,8 @@ def test_a_job_given_up_after_its_last_try_ends_failed_never_processing(scene):
     first.wait(timeout=10)
     scene.start_worker(NCR_WORKER_LEASE_SECONDS=str(LEASE), NCR_WORKER_MAX_ATTEMPTS="1")
     wait_until(finished(scene, upload), timeout=LEASE + 5)
-    assert scene.upload(upload)[0] == "failed" and scene.records(upload) == 0
+    assert scene.upload(upload)[0] == "failed"
+    assert scene.records(upload) == 0
     [[message]] = scene.query("SELECT errors->0->>'message' FROM submissions_upload WHERE id = %s", [upload])
     assert "Laad het bestand opnieuw op" in message
 
@@ -71,7 +74,8 @@ def test_sigterm_during_an_import_gives_the_job_back_and_nothing_is_lost(scene):
 
     scene.start_worker()
     wait_until(finished(scene, upload), timeout=180)
-    assert scene.upload(upload)[0] == "accepted" and scene.records(upload) == ROWS
+    assert scene.upload(upload)[0] == "accepted"
+    assert scene.records(upload) == ROWS
 
 
 def test_sigterm_lets_a_job_finish_within_the_grace_period(scene):
@@ -80,4 +84,5 @@ def test_sigterm_lets_a_job_finish_within_the_grace_period(scene):
     wait_until(processing_with_progress(scene, upload), timeout=120)
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=120) == 0
-    assert scene.upload(upload)[0] == "accepted" and scene.records(upload) == 5_000
+    assert scene.upload(upload)[0] == "accepted"
+    assert scene.records(upload) == 5_000

@@ -64,7 +64,8 @@ def test_a_job_whose_lease_ran_out_runs_again_from_the_start(upload_for, organis
     expire_lease(upload, attempts=1)
     run_worker()
     upload.refresh_from_db()
-    assert upload.status == "accepted" and upload.records.count() == 1
+    assert upload.status == "accepted"
+    assert upload.records.count() == 1
     assert JobState.objects.get().attempts == 2
 
 
@@ -76,7 +77,8 @@ def test_a_job_whose_lease_ran_out_too_often_fails_the_upload_in_dutch(upload_fo
     upload.refresh_from_db()
     job.refresh_from_db()
     assert job.status == "FAILED"
-    assert upload.status == "failed" and upload.records.count() == 0
+    assert upload.status == "failed"
+    assert upload.records.count() == 0
     assert upload.errors[0]["message"].startswith("Het bestand kon niet verwerkt worden door een storing")
 
 
@@ -88,7 +90,8 @@ def test_a_failed_upload_tells_the_person_to_upload_again(
     expire_lease(upload, attempts=1)
     run_worker()
     page = client.get(f"/register/uploads/{upload.pk}/").content.decode()
-    assert "Mislukt" in page and "Laad het bestand opnieuw op" in page
+    assert "Mislukt" in page
+    assert "Laad het bestand opnieuw op" in page
 
 
 def test_housekeeping_removes_old_job_rows_and_expired_sessions(upload_for, organisation_a, settings):
