@@ -74,6 +74,9 @@ UPLOAD_LEGAL = {
     (UploadStatus.PROCESSING, UploadStatus.PROCESSING),
     (UploadStatus.PROCESSING, UploadStatus.ACCEPTED),
     (UploadStatus.PROCESSING, UploadStatus.REJECTED),
+    # The worker gave the job up (its lease ran out too often): failed, never left queued or processing.
+    (UploadStatus.QUEUED, UploadStatus.FAILED),
+    (UploadStatus.PROCESSING, UploadStatus.FAILED),
 }
 
 
@@ -84,4 +87,6 @@ def test_every_upload_move_is_legal_exactly_when_the_worker_may_make_it(current,
 
 @pytest.mark.parametrize("status", list(UploadStatus))
 def test_an_upload_is_finished_when_nothing_can_follow(status):
-    assert workflow.upload_finished(status) is (status in {UploadStatus.ACCEPTED, UploadStatus.REJECTED})
+    assert workflow.upload_finished(status) is (
+        status in {UploadStatus.ACCEPTED, UploadStatus.REJECTED, UploadStatus.FAILED}
+    )
