@@ -11,7 +11,7 @@ from tests.helpers import PRD_ENV, clean_env, gunicorn
 OUTAGE = 10
 HEADERS = {"Host": "ncr.example.be", "X-Forwarded-Proto": "https"}
 # Any session cookie makes the page read the session table: the request needs the database.
-COOKIES = {"ncr_sessionid": "abcdefghijklmnopqrstuvwxyz012345"}
+COOKIES = {"__Host-ncr_sessionid": "abcdefghijklmnopqrstuvwxyz012345"}  # PRD cookie name
 
 
 def test_web_answers_503_in_dutch_during_an_outage_and_both_recover(scene):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('submissions', '0008_history_actor'),
+        ('submissions', '0009_drop_redundant_producer_index'),
     ]
 
     operations = [
