@@ -14,8 +14,8 @@ from django.db import connections
 
 logger = logging.getLogger(__name__)
 
-# Tables the app role may only read and add to (issue 14's audit trail goes here).
-APPEND_ONLY_TABLES = []
+# Tables the app role may only read and add to.
+APPEND_ONLY_TABLES = ["audit_auditevent"]
 
 
 def grant_app_role(using="default"):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from audit.retention import purge_old_audit_events
 from worker.models import Turn
 
 
@@ -41,7 +42,7 @@ def expired_cache_entries():
         return cursor.rowcount
 
 
-PURGES = [expired_sessions, finished_jobs, old_turns, expired_cache_entries]
+PURGES = [expired_sessions, finished_jobs, old_turns, expired_cache_entries, purge_old_audit_events]
 
 
 def run():

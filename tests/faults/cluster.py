@@ -68,10 +68,8 @@ class Cluster:
     def url(self, dbname, user="postgres", password=""):
         return f"postgres://{user}:{password}@127.0.0.1:{self.port}/{dbname}"
 
-    def connect(self, dbname="postgres", **kwargs):
-        return psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname=dbname, autocommit=True, **kwargs
-        )
+    def connect(self, dbname="postgres", user="postgres"):
+        return psycopg.connect(host="127.0.0.1", port=self.port, user=user, dbname=dbname, autocommit=True)
 
     def execute(self, sql, params=None, dbname="postgres"):
         with self.connect(dbname) as conn:

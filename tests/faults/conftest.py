@@ -36,31 +36,35 @@ def cluster():
 class Scene:
     """One test's database (a copy of the template) and the processes it starts against it."""
 
-    def __init__(self, cluster, name, tmp_path):
+    def __init__(self, cluster, name, tmp_path, copy_template=True):
         self.cluster, self.name, self.tmp_path = cluster, name, tmp_path
         self.media = tmp_path / "media"
         self.processes = []
-        cluster.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        if copy_template:
+            cluster.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
 
     def env(self, **overrides):
-        return clean_env(
-            NCR_ENV="dev",
-            DATABASE_URL=self.cluster.url(self.name),
-            NCR_MEDIA_ROOT=str(self.media),
-            NCR_LOG_FORMAT="json",
-            NCR_DB_CONNECT_TIMEOUT="2",
-            **overrides,
-        )
+        defaults = {
+            "NCR_ENV": "dev",
+            "DATABASE_URL": self.cluster.url(self.name),
+            "NCR_MEDIA_ROOT": str(self.media),
+            "NCR_LOG_FORMAT": "json",
+            "NCR_DB_CONNECT_TIMEOUT": "2",
+        }
+        return clean_env(**{**defaults, **overrides})
 
-    def enqueue(self, code, rows):
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.faults.scenario", "enqueue", code, str(rows)],
+    def run(self, *args, **settings):
+        return subprocess.run(
+            [sys.executable, *args],
             cwd=ROOT,
-            env=self.env(),
+            env=self.env(**settings),
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=300,
         )
+
+    def enqueue(self, code, rows, **settings):
+        result = self.run("-m", "tests.faults.scenario", "enqueue", code, str(rows), **settings)
         assert result.returncode == 0, result.stderr
         return int(result.stdout.strip().splitlines()[-1])
 
@@ -72,6 +76,7 @@ class Scene:
         return process
 
     def start_worker(self, **settings):
+        """The worker command as its own process; `settings` override environment variables."""
         return self.start(
             [sys.executable, "manage.py", "worker", "--interval", "0.2"], self.env(**settings), "worker"
         )
