@@ -6,6 +6,7 @@ from pathlib import Path
 import requests
 
 from tests.faults.conftest import wait_until
+from tests.faults.test_worker_faults import finished
 from tests.helpers import PRD_ENV, clean_env, gunicorn
 
 OUTAGE = 10
@@ -50,12 +51,7 @@ def test_web_answers_503_in_dutch_during_an_outage_and_both_recover(scene):
         assert get("/register/").status_code == 302
         assert worker.poll() is None, Path(worker.log_path).read_text()[-2000:]
         for upload in uploads:
-            wait_until(
-                lambda upload=upload: (
-                    scene.upload(upload)[0] != "processing" and scene.upload(upload)[0] != "queued"
-                ),
-                timeout=180,
-            )
+            wait_until(finished(scene, upload), timeout=180)
         assert [scene.upload(u)[0] for u in uploads] == ["accepted"] * 3
         assert [scene.records(u) for u in uploads] == [8_000] * 3
         assert worker.poll() is None
