@@ -1,6 +1,7 @@
 """Pick the settings module from NCR_ENV before Django loads settings."""
 
 import importlib
+import json
 import os
 import sys
 
@@ -26,4 +27,13 @@ def load_settings_or_exit():
     try:
         importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     except ConfigurationError as exc:
-        sys.exit(f"Configuration error: {exc}")
+        line = f"Configuration error: {exc}"
+        if json_logs():
+            line = json.dumps({"level": "CRITICAL", "logger": "ncregister.startup", "message": line})
+        sys.exit(line)
+
+
+def json_logs():
+    """Whether this process logs JSON: T&I and PRD unless NCR_LOG_FORMAT says otherwise (settings agree)."""
+    default = "text" if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith((".dev", ".test")) else "json"
+    return (os.environ.get("NCR_LOG_FORMAT") or default) == "json"

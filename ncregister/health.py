@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+
+from ncregister.storage import bucket_problem
 
 _migrated = False  # once every migration is applied it stays so for this code (a release is a new container)
 
@@ -38,4 +41,6 @@ def readiness_problem():
     except DatabaseError:
         connection.close()  # the next check connects anew
         return "database unavailable"
+    if settings.NCR_S3_BUCKET:
+        return bucket_problem(storages["default"])
     return None

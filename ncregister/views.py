@@ -1,5 +1,6 @@
 import sys
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -32,8 +33,9 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
-    """handler500: a lost database is an outage (503, retried by people and load balancers), not a bug."""
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+    """handler500: a lost database or file storage is an outage (503, retried by people and load
+    balancers), not a bug."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError, BotoCoreError, ClientError)):
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response

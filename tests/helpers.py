@@ -80,6 +80,8 @@ def gunicorn(env):
                     sys.executable,
                     "-m",
                     "gunicorn",
+                    "--config",
+                    "gunicorn.conf.py",  # as the image runs it (start-up checks, JSON logs, trusted proxies)
                     "ncregister.wsgi:application",
                     "--bind",
                     f"127.0.0.1:{port}",

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from ncregister.environment import ConfigurationError
+from ncregister.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -19,7 +20,16 @@ _MISSING = object()
 
 
 def config(name, default=_MISSING):
+    """The variable `name`; `<name>_FILE` may name a file that holds it instead (a container secret)."""
     value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        if value:
+            raise ConfigurationError(f"Set {name} or {name}_FILE, not both.")
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"{name}_FILE: cannot read {path} ({exc.strerror}).") from None
     if value is None or value == "":
         if default is _MISSING:
             raise ConfigurationError(f"Environment variable {name} is required but not set.")
@@ -155,7 +165,8 @@ LANGUAGE_COOKIE_NAME = "ncr_language"
 SECURE_SSL_REDIRECT = config_bool("NCR_SSL_REDIRECT", True)
 # The health endpoints must answer a container check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: gunicorn sets the scheme from X-Forwarded-Proto only for requests from
+# NCR_TRUSTED_PROXIES (gunicorn.conf.py), so a client cannot claim HTTPS by sending the header itself.
 SECURE_HSTS_SECONDS = config_int("NCR_HSTS_SECONDS", "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -200,9 +211,19 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(config("NCR_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # NCR_MEDIA_ROOT, or S3 below
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Photos and uploaded files in S3-compatible object storage (several hosts, no shared filesystem).
+NCR_S3_BUCKET = config("NCR_S3_BUCKET", "")
+if NCR_S3_BUCKET:
+    STORAGES["default"] = s3_storage(
+        bucket=NCR_S3_BUCKET,
+        endpoint_url=config("NCR_S3_ENDPOINT_URL", ""),
+        region=config("NCR_S3_REGION", ""),
+        access_key=config("NCR_S3_ACCESS_KEY_ID"),
+        secret_key=config("NCR_S3_SECRET_ACCESS_KEY"),
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -268,19 +289,20 @@ NCR_AUDIT_RETENTION_DAYS = config_int("NCR_AUDIT_RETENTION_DAYS", "730")
 NCR_TRUSTED_PROXIES = config_list("NCR_TRUSTED_PROXIES", "")
 # A running job's lease; its worker renews it every quarter of this. A job whose lease ran out goes
 # back on the queue, and after NCR_WORKER_MAX_ATTEMPTS tries it is given up (an upload ends "failed").
-NCR_WORKER_LEASE_SECONDS = float(config("NCR_WORKER_LEASE_SECONDS", "60"))
-NCR_WORKER_MAX_ATTEMPTS = int(config("NCR_WORKER_MAX_ATTEMPTS", "3"))
+NCR_WORKER_LEASE_SECONDS = config_int("NCR_WORKER_LEASE_SECONDS", 60)
+NCR_WORKER_MAX_ATTEMPTS = config_int("NCR_WORKER_MAX_ATTEMPTS", 3)
 # On SIGTERM the job in hand may run this long, then it goes back on the queue (keep it below the
 # orchestrator's stop grace period: compose's stop_grace_period for the worker is 300 s).
-NCR_WORKER_STOP_SECONDS = int(config("NCR_WORKER_STOP_SECONDS", "240"))
+NCR_WORKER_STOP_SECONDS = config_int("NCR_WORKER_STOP_SECONDS", 240)
 # `manage.py housekeeping` removes finished job rows after this many days.
-NCR_JOB_RESULTS_DAYS = int(config("NCR_JOB_RESULTS_DAYS", "30"))
+NCR_JOB_RESULTS_DAYS = config_int("NCR_JOB_RESULTS_DAYS", 30)
 # The role web and worker connect as (PostgreSQL): `migrate` (run as the owner) grants it what it needs and no
 # more (ncregister/dbroles.py). Empty: no grants (a single-role database, as in development).
 NCR_DB_APP_ROLE = config("NCR_DB_APP_ROLE", "")
 # OVAM's own organisation code(s): staff rights count only when signed in for one of these.
 NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
 
+NCR_LOG_FORMAT = config("NCR_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -294,7 +316,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "filters": ["request_id"],
-            "formatter": config("NCR_LOG_FORMAT", "text"),
+            "formatter": NCR_LOG_FORMAT,
         }
     },
     "root": {"handlers": ["stdout"], "level": config("NCR_LOG_LEVEL", "INFO")},

@@ -19,7 +19,12 @@ def test_web_answers_503_in_dutch_during_an_outage_and_both_recover(scene):
     uploads = [scene.enqueue(code, 8_000) for code in ("0405546706", "0353456320", "0405546706")]
     worker = scene.start_worker(NCR_WORKER_LEASE_SECONDS="3")
     env = clean_env(
-        **{**PRD_ENV, "DATABASE_URL": scene.cluster.url(scene.name), "NCR_DB_CONNECT_TIMEOUT": "2"}
+        **{
+            **PRD_ENV,
+            "DATABASE_URL": scene.cluster.url(scene.name),
+            "NCR_DB_CONNECT_TIMEOUT": "2",
+            "NCR_TRUSTED_PROXIES": "127.0.0.1",
+        }
     )
     with gunicorn(env) as web:
 

@@ -39,7 +39,7 @@ def test_ready_answers_503_when_the_database_is_unreachable():
         assert response.status_code == 503
 
 
-def test_prd_logs_one_json_line_per_request_with_the_request_id():
+def test_prd_logs_only_json_lines_with_the_request_id_from_django_and_gunicorn():
     with gunicorn(clean_env(**PRD_ENV)) as server:
         requests.get(
             f"{server.url}/",
@@ -47,8 +47,30 @@ def test_prd_logs_one_json_line_per_request_with_the_request_id():
             allow_redirects=False,
         )
         log = server.log()
-    [line] = [json.loads(line) for line in log.splitlines() if '"trace-42"' in line]
-    assert line["request_id"] == "trace-42"
+    entries = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is JSON
+    assert any(e["logger"] == "ncregister.startup" for e in entries)  # the start-up checks
+    assert any(e["logger"] == "gunicorn.error" for e in entries)  # gunicorn's own start lines
+    [line] = [e for e in entries if e["request_id"] == "trace-42" and e["logger"] == "ncregister.request"]
     assert line["path"] == "/"
     assert line["status"] == 301
-    assert line["logger"] == "ncregister.request"
+    [access] = [e for e in entries if e["request_id"] == "trace-42" and e["logger"] == "gunicorn.access"]
+    assert access["path"] == "/"
+
+
+def test_no_server_banner():
+    with gunicorn(clean_env(**PRD_ENV)) as server:
+        response = requests.get(f"{server.url}/health/")
+    assert "Server" not in response.headers
+
+
+def proto_https_from_loopback(trusted):
+    env = {**PRD_ENV, "NCR_TRUSTED_PROXIES": trusted} if trusted else PRD_ENV
+    with gunicorn(clean_env(**env)) as server:
+        headers = {"Host": "ncr.example.be", "X-Forwarded-Proto": "https"}
+        return requests.get(f"{server.url}/register/", headers=headers, allow_redirects=False).status_code
+
+
+def test_x_forwarded_proto_counts_only_from_a_trusted_proxy():
+    assert proto_https_from_loopback(trusted="") == 301  # a client claiming HTTPS is still redirected
+    assert proto_https_from_loopback(trusted="10.0.0.0/8") == 301
+    assert proto_https_from_loopback(trusted="127.0.0.1") == 302  # HTTPS: on to sign in

@@ -2,10 +2,11 @@ import logging
 import signal
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 
-from ncregister import housekeeping
+from ncregister import housekeeping, startup
 
 logger = logging.getLogger("ncregister.housekeeping")
 
@@ -13,10 +14,14 @@ logger = logging.getLogger("ncregister.housekeeping")
 class Command(BaseCommand):
     help = "Run every periodic purge once, or every --every seconds until stopped."
 
+    requires_system_checks = []  # run below, as log lines
+
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, help="repeat every this many seconds (0: once)")
 
     def handle(self, *, every, **options):
+        if settings.NCR_ENV != "dev":
+            startup.check_or_exit()
         if not every:
             self.run_once(raise_errors=True)
             return
