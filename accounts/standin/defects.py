@@ -31,6 +31,7 @@ MODES = (
     "jwks_not_a_list",
     "userinfo_other_sub",  # no names in the ID token; userinfo names someone else
     "slow_token",  # the token endpoint answers after SLOW_SECONDS
+    "token_garbage",  # the token endpoint answers 200 with an HTML page
 )
 SLOW_SECONDS = 5
 WRONG_ISSUER = "https://authenticatie-ti.vlaanderen.be/op"  # a real issuer, but not ours

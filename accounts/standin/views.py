@@ -13,7 +13,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -76,6 +76,8 @@ class TokenView(oidc_views.TokenView):
     def post(self, request, *args, **kwargs):
         if settings.TEST_MODE and defects.mode("slow_token"):
             time.sleep(defects.SLOW_SECONDS)
+        if settings.TEST_MODE and defects.mode("token_garbage"):
+            return HttpResponse("<html><body>Onderhoud</body></html>", content_type="text/html")
         response = super().post(request, *args, **kwargs)
         if not settings.TEST_MODE or response.status_code != 200:
             return response

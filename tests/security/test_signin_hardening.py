@@ -153,6 +153,15 @@ def test_a_slow_provider_does_not_hang_the_callback(portal, standin, settings):
     assert not signed_in(session, portal)
 
 
+def test_a_provider_answering_garbage_refuses_the_sign_in_cleanly(portal, standin):
+    session, callback = start_sign_in(portal)
+    misbehave(standin, "token_garbage")
+    response = session.get(callback, allow_redirects=False, timeout=10)
+    assert response.status_code == 503
+    assert "Aanmelden mislukt" in response.text
+    assert not signed_in(session, portal)
+
+
 # --- re-authentication after the limits ---
 
 
