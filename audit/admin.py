@@ -1,16 +1,17 @@
 """The audit trail in OVAM's admin: read-only, for OVAM managers only, filterable, exportable as CSV."""
 
-import csv
+import itertools
+import json
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
 
-from accounts.permissions import GrantPermissionsMixin
 from audit.events import Kind, filters_of, record
 from audit.models import AuditEvent
+from ncregister.admin_site import ReadOnlyAdmin
+from submissions.downloads import csv_download
 
 CSV_FIELDS = [
     "at",
@@ -25,13 +26,8 @@ CSV_FIELDS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(GrantPermissionsMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Only a role granting audit.view_auditevent (OVAM-beheerders, accounts.permissions) sees it; nobody
     adds, changes or deletes."""
 
@@ -49,15 +45,6 @@ class AuditEventAdmin(GrantPermissionsMixin, admin.ModelAdmin):
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
     change_list_template = "audit/change_list.html"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_actions(self, request):
         return {}
 
@@ -66,30 +53,26 @@ class AuditEventAdmin(GrantPermissionsMixin, admin.ModelAdmin):
         return [path("export.csv", export, name="audit_auditevent_export"), *super().get_urls()]
 
     def export_view(self, request):
-        """The events the list shows with its current filters, as CSV."""
+        """The events the list shows with its current filters, as CSV (the portal's CSV: `;`, formulas
+        neutralised, so a name starting with = stays text)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         events = self.get_changelist_instance(request).get_queryset(request)
         record(request, Kind.EXPORT, count=events.count(), filters=filters_of(request), of="audit trail")
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield writer.writerow([AuditEvent._meta.get_field(name).verbose_name for name in CSV_FIELDS])
-            for event in events.iterator(chunk_size=2000):
-                yield writer.writerow(
-                    [
-                        timezone.localtime(event.at).isoformat(),
-                        event.kind,
-                        event.person_name,
-                        event.organisation.code if event.organisation else "",
-                        event.client_address or "",
-                        event.path,
-                        event.reason,
-                        "" if event.count is None else event.count,
-                        event.details,
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
-        return response
+        header = [AuditEvent._meta.get_field(name).verbose_name for name in CSV_FIELDS]
+        rows = (
+            [
+                timezone.localtime(event.at).isoformat(),
+                event.kind,
+                event.person_name,
+                event.organisation.code if event.organisation else "",
+                event.client_address,
+                event.path,
+                event.reason,
+                event.count,
+                json.dumps(event.details, ensure_ascii=False),
+            ]
+            for event in events.iterator(chunk_size=2000)
+        )
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return csv_download(itertools.chain([header], rows), f"audit-{stamp}.csv", streaming=True)

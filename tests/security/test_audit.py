@@ -196,7 +196,7 @@ def test_a_manager_filters_and_exports_the_trail(client, manager, django_user_mo
     export = client.get("/admin/audit/auditevent/export.csv", {"kind__exact": "sign_in"})
     lines = b"".join(export.streaming_content).decode().strip().splitlines()
     assert len(lines) == 2  # header + the one sign-in
-    assert ",sign_in,An Peeters," in lines[1]
+    assert ";sign_in;An Peeters;" in lines[1]
     assert only(Kind.EXPORT).details["of"] == "audit trail"
 
 

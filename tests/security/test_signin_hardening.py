@@ -165,16 +165,6 @@ def test_a_provider_answering_garbage_refuses_the_sign_in_cleanly(portal, standi
 # --- re-authentication after the limits ---
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        minutes = 0
-
-    real_time = time.time
-    monkeypatch.setattr("accounts.middleware.time.time", lambda: real_time() + Clock.minutes * 60)
-    return Clock
-
-
 def test_an_idle_session_ends_at_acmidm_too_and_the_next_sign_in_is_fresh(portal, standin, clock):
     session, callback = start_sign_in(portal)
     session.get(callback, allow_redirects=False, timeout=10)
