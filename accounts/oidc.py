@@ -57,7 +57,8 @@ class ProviderUnavailable(TokenRefused):
 
 
 def _key_is_usable(key):
-    """An RSA signing key for RS256 that really parses; other key types are simply not ours to use."""
+    """An RSA signing key for RS256 with a kid. Other keys (EC, encryption) are not ours to use; whether a
+    usable key really parses is _checked_key_set's question."""
     return (
         key.get("kty") == "RSA"
         and key.get("use", "sig") == "sig"
