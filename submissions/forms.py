@@ -269,10 +269,12 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
             for message in messages:
                 self.add_error(field, message)
         own_reference = cleaned.get("own_reference")
-        if "own_reference" not in errors and services.own_reference_taken(
-            self.organisation, own_reference, exclude_pk=self.record.pk if self.record else None
+        if "own_reference" not in errors and services.taken_own_references(
+            self.organisation.pk if self.organisation else None,
+            [own_reference],
+            exclude_pk=self.record.pk if self.record else None,
         ):
-            self.add_error("own_reference", services.duplicate_own_reference().messages[0])
+            self.add_error("own_reference", services.DUPLICATE_OWN_REFERENCE)
         photos = self.cleaned_data.get("photos") or []
         try:
             check_photo_count(self.record.photos.count() if self.record else 0, len(photos))

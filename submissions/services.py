@@ -70,21 +70,24 @@ class DuplicateOwnReference(ValidationError):
     """The organisation already used this own reference (the database constraint backs this)."""
 
 
+# The own-reference rule: unique per organisation, empty never counts. The form and the upload ask
+# taken_own_references before saving; the database constraint catches a race (see _save_checked).
+DUPLICATE_OWN_REFERENCE = _("You already used this own reference for another non-conformity.")
+
+
 def duplicate_own_reference():
-    return DuplicateOwnReference(
-        {"own_reference": [_("You already used this own reference for another non-conformity.")]},
-        code="duplicate_own_reference",
-    )
+    return DuplicateOwnReference({"own_reference": [DUPLICATE_OWN_REFERENCE]}, code="duplicate_own_reference")
 
 
-def own_reference_taken(organisation, reference, exclude_pk=None):
-    """Whether `organisation` already has a record with this own reference (empty never counts)."""
-    if not reference:
-        return False
-    records = NonConformity.objects.filter(organisation=organisation, own_reference=reference)
+def taken_own_references(organisation_id, references, exclude_pk=None):
+    """Which of `references` the organisation already used on a record (other than `exclude_pk`)."""
+    references = {reference for reference in references if reference}
+    if not references:
+        return set()
+    records = NonConformity.objects.filter(organisation_id=organisation_id, own_reference__in=references)
     if exclude_pk:
         records = records.exclude(pk=exclude_pk)
-    return records.exists()
+    return set(records.values_list("own_reference", flat=True))
 
 
 def _save_checked(record):

@@ -28,7 +28,7 @@ from submissions.deadlines import load_holidays
 from submissions.imports.columns import match_headers
 from submissions.imports.readers import FileRefused, open_table
 from submissions.imports.rows import RowChecker, error
-from submissions.models import NonConformity, Upload
+from submissions.models import Upload
 from submissions.validation import StreamCatalogue
 
 logger = logging.getLogger(__name__)
@@ -183,14 +183,9 @@ class Importer:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        references = [cleaned["own_reference"] for _number, cleaned in batch if cleaned["own_reference"]]
-        taken = set()
-        if references:
-            taken = set(
-                NonConformity.objects.filter(
-                    organisation_id=self.upload.organisation_id, own_reference__in=references
-                ).values_list("own_reference", flat=True)
-            )
+        taken = services.taken_own_references(
+            self.upload.organisation_id, [cleaned["own_reference"] for _number, cleaned in batch]
+        )
         valid = []
         for number, cleaned in batch:
             if cleaned["own_reference"] in taken:
@@ -199,7 +194,7 @@ class Importer:
                         number,
                         "eigen_referentie",
                         cleaned["own_reference"],
-                        _("Your organisation already has a non-conformity with this own reference."),
+                        services.DUPLICATE_OWN_REFERENCE,
                     )
                 )
             else:

@@ -123,8 +123,8 @@ def test_a_duplicate_own_reference_is_a_field_error(make_record, organisation_a)
     with pytest.raises(services.DuplicateOwnReference) as caught:
         make_record(organisation_a, own_reference="R-7")
     assert "own_reference" in caught.value.message_dict
-    assert services.own_reference_taken(organisation_a, "R-7")
-    assert not services.own_reference_taken(organisation_a, "")
+    assert services.taken_own_references(organisation_a.pk, ["R-7", "R-8"]) == {"R-7"}
+    assert services.taken_own_references(organisation_a.pk, [""]) == set()
 
 
 def test_photos_are_stored_with_the_record_up_to_five(make_record, organisation_a, media):
