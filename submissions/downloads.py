@@ -1,5 +1,6 @@
 """Every file the portal hands out (exports, the overview, upload templates and error reports) goes
-through here: one place for the file name, the caching rule and formula neutralisation.
+through here: one place for the file name, the CSV layout and formula neutralisation. Caching follows
+the portal's one rule for signed-in answers (no-store, ncregister/headers.py).
 
 A text cell starting with =, +, -, @, tab or CR gets a leading apostrophe, so a spreadsheet shows it
 as text and never runs it as a formula.
@@ -35,7 +36,6 @@ def sheet_value(value):
 
 def attachment(response, filename):
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -23,6 +23,10 @@ from submissions.models import NonConformity
 ACTIONS = frozenset(NonConformity.Action.values)  # built once: validate_record runs per upload row
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality")
+NUMBERS = (
+    ("producer_enterprise_number", normalise_enterprise_number),
+    ("establishment_number", normalise_establishment_number),
+)
 # Always required; the establishment number or the complete address is required as a pair (below).
 REQUIRED_FIELDS = frozenset(
     {"observed_on", "producer_name", "producer_enterprise_number", "description", "waste_streams", "action"}
@@ -127,19 +131,13 @@ def validate_record(raw, catalogue, today=None):
         fail("customer_informed_on", _("The customer cannot have been informed before the non-conformity."))
 
     text("producer_name")
-    number = text("producer_enterprise_number")
-    if number:
-        try:
-            cleaned["producer_enterprise_number"] = normalise_enterprise_number(number)
-        except ValidationError as exc:
-            fail("producer_enterprise_number", exc.messages[0])
-
-    establishment = text("establishment_number")
-    if establishment:
-        try:
-            cleaned["establishment_number"] = normalise_establishment_number(establishment)
-        except ValidationError as exc:
-            fail("establishment_number", exc.messages[0])
+    for field, normalise in NUMBERS:
+        if value := text(field):
+            try:
+                cleaned[field] = normalise(value)
+            except ValidationError as exc:
+                fail(field, exc.messages[0])
+    establishment = cleaned["establishment_number"]
     for field in ADDRESS_FIELDS:
         text(field)
     if cleaned["postcode"]:
