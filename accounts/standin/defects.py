@@ -33,7 +33,7 @@ MODES = (
     "slow_token",  # the token endpoint answers after SLOW_SECONDS
     "token_garbage",  # the token endpoint answers 200 with an HTML page
 )
-SLOW_SECONDS = 5
+SLOW_SECONDS = 8
 WRONG_ISSUER = "https://authenticatie-ti.vlaanderen.be/op"  # a real issuer, but not ours
 WRONG_AUDIENCE = "another-client"
 
