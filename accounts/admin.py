@@ -1,17 +1,36 @@
 """Organisations (reference data for OVAM-beheerders) and people (read-only: ACM/IDM owns them)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from accounts.permissions import GrantPermissionsMixin
 from ncregister.admin_site import ReadOnlyAdmin
 
 
+class AudienceFilter(admin.SimpleListFilter):
+    """ACM's target group code; organisations without one get a named choice (an empty link has no name)."""
+
+    title = gettext_lazy("audience")
+    parameter_name = "audience"
+    NONE = "-"
+
+    def lookups(self, request, model_admin):
+        codes = Organisation.objects.order_by("audience").values_list("audience", flat=True).distinct()
+        return [(code or self.NONE, code or gettext_lazy("(none)")) for code in codes]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(audience="" if value == self.NONE else value)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(GrantPermissionsMixin, admin.ModelAdmin):
     list_display = ["name", "code", "audience", "updated_at"]
     search_fields = ["name", "code"]
-    list_filter = ["audience"]
+    list_filter = [AudienceFilter]
     readonly_fields = ["created_at", "updated_at"]
     show_facets = admin.ShowFacets.NEVER
 

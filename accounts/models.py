@@ -9,8 +9,8 @@ class Organisation(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True, help_text=_("KBO number or OVO code"))
     name = models.CharField(_("name"), max_length=255)
     audience = models.CharField(_("audience"), max_length=8, blank=True, help_text=_("ACM target group code"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,11 +24,32 @@ class SuperuserAuthenticationForm(AdminAuthenticationForm):
             )
 
 
+def may_change_password(request):
+    user = request.user
+    return settings.NCR_ALLOW_PASSWORD_LOGIN and user.is_superuser and user.has_usable_password()
+
+
 class NcrAdminSite(admin.AdminSite):
     site_header = gettext_lazy("Non-conformity register – OVAM")
     site_title = gettext_lazy("Non-conformity register")
     index_title = gettext_lazy("Review and reference data")
     login_form = SuperuserAuthenticationForm
+
+    enable_nav_sidebar = False  # the list needs the width (it fits 1280 px); the home page lists all
+
+    def each_context(self, request):
+        return {**super().each_context(request), "may_change_password": may_change_password(request)}
+
+    def password_change(self, request, extra_context=None):
+        # People who sign in through ACM/IDM have no password here: only the break-glass superuser.
+        if not may_change_password(request):
+            raise PermissionDenied
+        return super().password_change(request, extra_context)
+
+    def password_change_done(self, request, extra_context=None):
+        if not may_change_password(request):
+            raise PermissionDenied
+        return super().password_change_done(request, extra_context)
 
     def has_permission(self, request):
         # The session's grant decides (never the user row), so a session signed in for a collector

@@ -21,6 +21,12 @@ class WasteStream(models.Model):
 
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown in the admin's list; the full name on hover."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
@@ -36,6 +42,10 @@ class WasteStream(models.Model):
 
     def __str__(self):
         return f"{self.number}° {self.name}"
+
+    @property
+    def short_label(self):
+        return f"{self.number}° {self.short_name or self.name}"
 
 
 class Holiday(models.Model):
@@ -59,10 +69,13 @@ class Upload(models.Model):
     Status = workflow.UploadStatus
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="uploads"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="uploads", verbose_name=_("collector")
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+        verbose_name=_("uploaded by"),
     )
     file = models.FileField(_("file"), upload_to="uploads/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=255)
@@ -73,7 +86,7 @@ class Upload(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(default=list, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("upload")
@@ -198,6 +211,16 @@ class NonConformity(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-observed_on", "-id"], name="nc_org_observed"),
             models.Index(fields=["status", "-observed_on"], name="nc_status_observed"),
+            # The admin's work queue and sorts (ties go by date and id in the sort's direction).
+            models.Index(
+                fields=["-observed_on", "-id"],
+                condition=Q(status__in=workflow.OPEN),
+                name="nc_open_observed",
+            ),
+            models.Index(fields=["assigned_reviewer", "-observed_on", "-id"], name="nc_assigned_observed"),
+            models.Index(fields=["status", "observed_on", "id"], name="nc_sort_status"),
+            models.Index(fields=["producer_name", "observed_on", "id"], name="nc_sort_producer"),
+            models.Index(fields=["received_at", "observed_on", "id"], name="nc_sort_received"),
         ]
 
     def __str__(self):
@@ -231,7 +254,8 @@ class Photo(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.image.name
+        # Never the storage path: it shows above each photo in the admin.
+        return _("Photo %(number)s") % {"number": self.pk}
 
 
 # --- The repeat-offender overview's summary (see submissions/summary.py) ----------------------------

@@ -61,6 +61,42 @@ WASTE_STREAMS = [
     (32, "bitumineus materiaal", JANUARY_2027),
 ]
 
+# The admin's list shows these (the full name on hover): a row must fit a 1280 px screen.
+SHORT_NAMES = {
+    1: "KGA",
+    2: "glas",
+    3: "papier-karton",
+    4: "oliën en vetten",
+    5: "groenafval",
+    6: "textiel",
+    7: "AEEA",
+    8: "banden",
+    9: "puin",
+    10: "afvalolie",
+    11: "gevaarlijk afval",
+    12: "asbestcement",
+    13: "ozon/F-gassen",
+    14: "landbouwfolies",
+    15: "batterijen",
+    16: "pmd",
+    17: "hout",
+    18: "metaal",
+    19: "matrassen",
+    20: "harde kunststof",
+    21: "EPS",
+    22: "folies",
+    23: "keukenafval",
+    24: "levensmiddelen",
+    25: "asfaltpuin",
+    26: "funderingsmateriaal",
+    27: "verontr. bouwafval",
+    28: "cellenbeton",
+    29: "gips",
+    30: "glaswol",
+    31: "rotswol",
+    32: "bitumen",
+}
+
 
 def holiday_years(today=None):
     year = (today or timezone.localdate()).year
@@ -87,11 +123,24 @@ def seed_waste_streams(WasteStream=None):
         from submissions.models import WasteStream
     if WasteStream.objects.exists():
         return 0
+    # Migration 0002's historical model has no short name yet; 0010 fills it in.
+    short = "short_name" in {f.name for f in WasteStream._meta.fields}
     WasteStream.objects.bulk_create(
-        WasteStream(number=number, name=name, valid_from=valid_from)
+        WasteStream(
+            number=number,
+            name=name,
+            valid_from=valid_from,
+            **({"short_name": SHORT_NAMES[number]} if short else {}),
+        )
         for number, name, valid_from in WASTE_STREAMS
     )
     return len(WASTE_STREAMS)
+
+
+def fill_short_names(WasteStream):
+    """Short names for the legal list's streams that have none yet."""
+    for number, short_name in SHORT_NAMES.items():
+        WasteStream.objects.filter(number=number, short_name="").update(short_name=short_name)
 
 
 def after_migrate(sender, **kwargs):

@@ -220,6 +220,19 @@ def update_review(record, *, user, expected_version, assigned_reviewer, internal
     return locked
 
 
+@transaction.atomic
+def assign(record, *, user, assigned_reviewer, expected_version=None):
+    """OVAM's bulk assignment: only the assignee changes (the internal note stays)."""
+    locked = _lock(record, expected_version)
+    if locked.assigned_reviewer_id == (assigned_reviewer.pk if assigned_reviewer else None):
+        return locked  # nothing to record
+    locked.assigned_reviewer = assigned_reviewer
+    locked.version += 1
+    _save_quietly(locked)
+    record_history(locked, user, "~", reason=Reason.REVIEW, actor=Actor.STAFF)
+    return locked
+
+
 def store_upload_rows(upload, rows, *, holidays, now=None):
     """Store one batch of validated upload rows in bulk, inside the caller's transaction.
 

@@ -23,6 +23,9 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Open work for OVAM: what still needs a decision.
+OPEN = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
 # current status -> {next status: the roles that may make that move}. A status absent from a row
 # cannot be reached from it by anyone: a withdrawn, closed or referred record never moves again.
 TRANSITIONS = {

@@ -5,18 +5,22 @@ the same whether a change came from the site, an upload or here. ModelAdmin's ow
 submitted form is never used for a record.
 """
 
+import copy
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +31,17 @@ from ncregister.identifiers import format_enterprise_number, format_establishmen
 from submissions import exports, history, services, workflow
 from submissions.admin import actions
 from submissions.admin import overview as overview_views
-from submissions.admin.filters import CollectorFilter, PeriodFilter, WasteStreamFilter
-from submissions.admin.review import PhotoInline, ReviewForm
+from submissions.admin.filters import (
+    AssignmentFilter,
+    CollectorFilter,
+    CompactBooleanFilter,
+    CompactChoicesFilter,
+    PeriodFilter,
+    StatusFilter,
+    WaitingFilter,
+    WasteStreamFilter,
+)
+from submissions.admin.review import HistoryChanges, PhotoInline, ReviewForm
 from submissions.exports import audit_export
 from submissions.models import NonConformity, Photo
 from submissions.pagination import EstimatedCountPaginator
@@ -43,6 +56,35 @@ class NonConformityChangeList(ChangeList):
             "waste_streams"
         )
 
+    def _get_deterministic_ordering(self, ordering):
+        """Ties broken by date and id in the direction of the first sort: every sort then walks one
+        index (migration 0010), and previous/next compare one row value."""
+        first = ordering[0] if ordering else "-observed_on"
+        if not isinstance(first, str) or first.lstrip("-") in ("observed_on", "pk", "id"):
+            return super()._get_deterministic_ordering(ordering)
+        sign = "-" if first.startswith("-") else ""
+        return [first, f"{sign}observed_on", f"{sign}pk"]
+
+
+def neighbours(queryset, ordering, record):
+    """(previous pk, next pk) around `record`'s place in `queryset` sorted by `ordering` (None at
+    either end). One row comparison per side, so the database starts from that place in its index."""
+    names = [name.lstrip("-") for name in ordering]
+    descending = {name.startswith("-") for name in ordering}
+    if len(descending) != 1:
+        return None, None  # several sort columns in mixed directions: no neighbours offered
+    # Its place, even when it has just left the list (closed, or assigned to someone else).
+    current = NonConformity.objects.filter(pk=record.pk).values_list(*names).first()
+    row = Tuple(*[F(name) for name in names])
+    value = tuple(current)
+    later, earlier = (TupleLessThan, TupleGreaterThan)
+    if not descending.pop():
+        later, earlier = earlier, later
+    reverse = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
+    after = queryset.filter(later(row, value)).order_by(*ordering).values_list("pk", flat=True).first()
+    before = queryset.filter(earlier(row, value)).order_by(*reverse).values_list("pk", flat=True).first()
+    return before, after
+
 
 def _reviewer_name(record):
     return str(record.assigned_reviewer) if record.assigned_reviewer_id else ""
@@ -55,6 +97,10 @@ ADMIN_EXPORT_COLUMNS = [
 ]
 
 FIELDSETS = [
+    (
+        gettext_lazy("Review by OVAM"),
+        {"fields": ["status", "assigned_reviewer", "internal_note", "expected_version"]},
+    ),
     (
         gettext_lazy("Submitted data"),
         {
@@ -79,17 +125,13 @@ FIELDSETS = [
     ),
     (
         gettext_lazy("Registration"),
-        {"fields": ["source", "upload", "received_at", "deadline", "is_late"]},
-    ),
-    (
-        gettext_lazy("Review by OVAM"),
-        {"fields": ["status", "assigned_reviewer", "internal_note", "expected_version"]},
+        {"fields": ["source", "upload", "received_at", "deadline", "late"]},
     ),
 ]
 # What the submitter sent and how it was registered: shown, never edited here.
 SUBMITTED_READONLY = [
     name
-    for _title, options in FIELDSETS[:2]
+    for _title, options in FIELDSETS[1:]
     for entry in options["fields"]
     for name in (entry if isinstance(entry, tuple) else (entry,))
 ]
@@ -106,20 +148,24 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         "municipality_column",
         "streams",
         "action_column",
-        "is_late",
+        "late",
         "status_column",
         "age",
+        "reviewer_column",
     ]
     list_display_links = ["date"]
-    list_select_related = ["organisation"]
-    sortable_by = ["date"]
+    list_select_related = ["organisation", "assigned_reviewer"]
+    # Each sort is served by an index (migration 0010); ties follow the date (NonConformityChangeList).
+    sortable_by = ["date", "status_column", "producer", "collector", "age"]
     list_filter = [
-        "status",
+        StatusFilter,
+        AssignmentFilter,
+        WaitingFilter,
         ("observed_on", PeriodFilter),
         CollectorFilter,
         WasteStreamFilter,
-        "action",
-        "is_late",
+        ("action", CompactChoicesFilter),
+        ("is_late", CompactBooleanFilter),
     ]
     search_fields = ["producer_name"]  # shows the search box; get_search_results does the real work
     search_help_text = gettext_lazy(
@@ -132,14 +178,12 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     show_facets = admin.ShowFacets.NEVER
     fieldsets = FIELDSETS
     readonly_fields = SUBMITTED_READONLY
-    actions = actions.REVIEW_ACTIONS
-    object_history_template = "admin/submissions/nonconformity/history.html"
+    action_form = actions.AssignActionForm
+    actions = [*actions.ASSIGN_ACTIONS, *actions.REVIEW_ACTIONS]
+    change_form_template = "admin/submissions/nonconformity/change_form.html"
     object_history_list_template = "admin/submissions/nonconformity/history_list.html"
     history_list_display = ["event"]
     change_list_template = "admin/submissions/nonconformity/change_list.html"
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
 
     # Records come only from submitters, and nothing submitted is ever deleted.
     def has_add_permission(self, request):
@@ -172,15 +216,15 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             _("Select this object for an action - {}").format(obj),
         )
 
-    @admin.display(description=gettext_lazy("date of the non-conformity"), ordering="observed_on")
+    @admin.display(description=gettext_lazy("date"), ordering="observed_on")
     def date(self, record):
         return record.observed_on.strftime("%d/%m/%Y")
 
-    @admin.display(description=gettext_lazy("collector"))
+    @admin.display(description=gettext_lazy("collector"), ordering="organisation__name")
     def collector(self, record):
         return record.organisation.name
 
-    @admin.display(description=gettext_lazy("producer"))
+    @admin.display(description=gettext_lazy("producer"), ordering="producer_name")
     def producer(self, record):
         return format_html(
             "{}<br><span class='ncr-muted'>{}</span>",
@@ -194,19 +238,35 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("waste streams"))
     def streams(self, record):
-        return ", ".join(f"{stream.number}°" for stream in record.waste_streams.all())
+        # Short names; the full name on hover (and for screen readers, as the abbreviation's title).
+        return format_html_join(
+            ", ", '<abbr title="{}">{}</abbr>', ((str(s), s.short_label) for s in record.waste_streams.all())
+        )
 
-    @admin.display(description=gettext_lazy("action taken"))
+    @admin.display(description=gettext_lazy("action"))
     def action_column(self, record):
         return record.get_action_display()
 
-    @admin.display(description=gettext_lazy("status"))
+    @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_column(self, record):
         return workflow.label(record.status)
 
-    @admin.display(description=gettext_lazy("age"))
+    @admin.display(description=gettext_lazy("late"))
+    def late(self, record):
+        # Words in a neutral style: a red cross for "no" read as an error.
+        if record.is_late:
+            return format_html('<span class="ncr-late">{}</span>', _("yes"))
+        return format_html('<span class="ncr-muted">{}</span>', _("no"))
+
+    @admin.display(description=gettext_lazy("age"), ordering="-received_at")
     def age(self, record):
         return timesince(record.received_at, depth=1)
+
+    @admin.display(description=gettext_lazy("reviewer"))
+    def reviewer_column(self, record):
+        if not record.assigned_reviewer_id:
+            return "–"
+        return record.assigned_reviewer.first_name or str(record.assigned_reviewer)
 
     @admin.display(description=gettext_lazy("enterprise number"))
     def enterprise_number(self, record):
@@ -285,10 +345,47 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
+    # --- previous / next within the list the reviewer came from ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self._neighbour_links(request, object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _neighbour_links(self, request, object_id):
+        """Links to the previous and next record of the list (its filters, search and sort kept in
+        `_changelist_filters`, as the admin passes them along)."""
+        filters = request.GET.get("_changelist_filters", "")
+        if not object_id.isdigit() or request.method != "GET":
+            return {}
+        list_request = copy.copy(request)  # the same person and session, the list's parameters
+        list_request.GET = QueryDict(filters)
+        try:
+            changelist = self.get_changelist_instance(list_request)
+        except IncorrectLookupParameters:
+            return {}
+        ordering = changelist.get_ordering(list_request, changelist.root_queryset)
+        record = NonConformity(pk=int(object_id))
+        previous, following = neighbours(changelist.get_queryset(list_request), ordering, record)
+        query = f"?{urlencode({'_changelist_filters': filters})}" if filters else ""
+
+        def link(pk):
+            return pk and f"{reverse('admin:submissions_nonconformity_change', args=[pk])}{query}"
+
+        return {"previous_url": link(previous), "next_url": link(following)}
+
     # --- the audit trail ---
 
     def event(self, historical):
         return history.sentence(historical)
+
+    def history_view_title(self, request, obj):
+        return _("History: %s") % obj
+
+    def history_form_view_title(self, request, obj):
+        return _("Version of %s") % obj
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # As simple-history does, minus the bookkeeping fields nobody reads.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.events import Kind, filters_of, record
 from submissions.admin.chart import chart
+from submissions.admin.filters import ALL
 from submissions.downloads import csv_download
 from submissions.months import add_months, month_of, months_between
 from submissions.overview import (
@@ -81,6 +82,9 @@ def presets(today=None):
 def changelist_url(enterprise_number, start, end):
     query = urlencode(
         {
+            # Every record of the producer, not only the reviewer's open work (the list's default).
+            "status__exact": ALL,
+            "toegewezen": ALL,
             "producer_enterprise_number": enterprise_number,
             "observed_on__gte": start.isoformat(),
             "observed_on__lt": end.isoformat(),

@@ -1,12 +1,20 @@
-"""OVAM's review form (status, assignee, internal note) and the read-only photos beside it."""
+"""OVAM's review form (status, assignee, internal note), the read-only photos beside it, and the
+audit trail's changes in words."""
+
+import datetime as dt
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import ManyToManyField
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.permissions import GrantPermissionsMixin
 from submissions import services, workflow
@@ -78,3 +86,28 @@ class PhotoInline(GrantPermissionsMixin, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryChanges(HistoricalRecordContextHelper):
+    """Each change as a person reads it: labels instead of codes, "ja"/"nee", dates as dates, stream
+    names, and "verwijderde gebruiker" for someone who no longer exists (nobody: empty)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):
+            if value.pk is None:
+                return ""
+            return _("deleted %(object)s") % {"object": value.model._meta.verbose_name}
+        if isinstance(field, ManyToManyField):
+            ids = super().prepare_delta_change_value(change, value)
+            objects = field.related_model.objects.in_bulk(ids)
+            return ", ".join(str(objects.get(pk, pk)) for pk in ids)
+        if field.choices and value not in (None, ""):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, dt.datetime):
+            return date_format(timezone.localtime(value), "d/m/Y H:i")
+        if isinstance(value, dt.date):
+            return date_format(value, "d/m/Y")
+        return value

@@ -212,8 +212,9 @@ ADMIN_EXPECTATIONS = {
     # POST only; Django sends whoever may not use the admin to its index.
     "admin:logout": admin_page(NOT_ALLOWED)
     | {"anonymous": ADMIN, "submitter_a": ADMIN, "submitter_b": ADMIN},
-    "admin:password_change": admin_page(OK),
-    "admin:password_change_done": admin_page(OK),
+    # Only the break-glass superuser has a password (tests/accounts/test_signin_views.py).
+    "admin:password_change": admin_page(FORBIDDEN),
+    "admin:password_change_done": admin_page(FORBIDDEN),
     "admin:autocomplete": admin_page(FORBIDDEN),  # no field asked for
     "admin:jsi18n": admin_page(OK),
     "admin:view_on_site": admin_page(NOT_FOUND),  # records have no public page

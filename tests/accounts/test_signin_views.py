@@ -96,3 +96,19 @@ def test_an_organisation_code_cannot_be_changed_in_the_admin(client, manager, or
     organisation_a.refresh_from_db()
     assert organisation_a.code == "0405546706"
     assert organisation_a.name == "Nieuwe naam"
+
+
+def test_people_signed_in_through_acmidm_have_no_password_pages(client, reviewer):
+    assert "/admin/password_change/" not in client.get("/admin/").content.decode()
+    assert client.get("/admin/password_change/").status_code == 403
+    assert client.post("/admin/password_change/", {"new_password1": "x"}).status_code == 403
+    assert client.get("/admin/password_change/done/").status_code == 403
+
+
+def test_only_the_break_glass_superuser_changes_a_password_where_enabled(client, django_user_model, settings):
+    django_user_model.objects.create_superuser("root", password="a-very-long-password-1")
+    client.post("/admin/login/", {"username": "root", "password": "a-very-long-password-1"})
+    assert "/admin/password_change/" in client.get("/admin/").content.decode()
+    assert client.get("/admin/password_change/").status_code == 200
+    settings.NCR_ALLOW_PASSWORD_LOGIN = False
+    assert client.get("/admin/password_change/").status_code == 403

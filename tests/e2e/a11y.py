@@ -12,4 +12,4 @@ def assert_accessible(page):
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
+    assert serious == [], serious

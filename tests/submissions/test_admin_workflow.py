@@ -91,7 +91,12 @@ def test_the_status_field_offers_only_the_legal_next_steps(client, reviewer, rec
 
 
 def _bulk(client, action, records):
-    return client.post(LIST, {"action": action, "_selected_action": [r.pk for r in records]}, follow=True)
+    # From the list of every record (by default it shows only open work).
+    return client.post(
+        f"{LIST}?status__exact=alle&toegewezen=alle",
+        {"action": action, "_selected_action": [r.pk for r in records]},
+        follow=True,
+    )
 
 
 @pytest.mark.parametrize(
