@@ -303,3 +303,24 @@ class ProducerMonthStream(models.Model):
 
     def __str__(self):
         return f"{self.producer_enterprise_number} {self.month:%m/%Y} {self.waste_stream_id}: {self.records}"
+
+
+class OrganisationMonth(models.Model):
+    """The register page's counts per organisation × month of observation, kept by the services in the
+    same transaction as the records they write; withdrawn records do not count."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    records = models.PositiveIntegerField(_("non-conformities"), default=0)
+    late = models.PositiveIntegerField(_("late"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+
+    class Meta:
+        verbose_name = _("organisation month")
+        verbose_name_plural = _("organisation months")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="organisationmonth_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month:%m/%Y}: {self.records}"

@@ -146,7 +146,7 @@ def create_non_conformity(
     if photos:
         add_photos(record, photos)
     record_history(record, user, "+", actor=Actor.SUBMITTER)
-    summary.schedule([summary.key_of(record)])
+    summary.record_change(None, summary.contribution(record, [stream.pk for stream in waste_streams]))
     return record
 
 
@@ -166,8 +166,8 @@ def _lock(record, expected_version):
 def correct_non_conformity(record, *, user, role, data, waste_streams, expected_version, photos=()):
     """A submitter's correction, while the workflow allows `role` to correct the record."""
     locked = _lock(record, expected_version)
-    old_key = summary.key_of(locked)
     workflow.check_correction(locked.status, role)
+    before = summary.contribution(locked, locked.waste_streams.values_list("pk", flat=True))
     for field in SUBMITTED_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
@@ -178,8 +178,8 @@ def correct_non_conformity(record, *, user, role, data, waste_streams, expected_
     if photos:
         add_photos(locked, photos)
     record_history(locked, user, "~", reason=Reason.CORRECTION, actor=actor_for(role))
-    # The date, producer, action or streams may have changed: both the old and the new key.
-    summary.schedule([old_key, summary.key_of(locked)])
+    # The date, producer, action or streams may have changed: the old counts out, the new ones in.
+    summary.record_change(before, summary.contribution(locked, [stream.pk for stream in waste_streams]))
     return locked
 
 
@@ -189,11 +189,13 @@ def withdraw(record, *, user, role, reason, expected_version):
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the withdrawal.")]}, code="reason_required")
     locked = _lock(record, expected_version)
+    before = summary.contribution(locked)
     locked.transition_to(workflow.Status.WITHDRAWN, role)
     locked.withdrawal_reason = reason
     locked.version += 1
     _save_quietly(locked)
     record_history(locked, user, "~", reason=Reason.WITHDRAWAL, actor=actor_for(role))
+    summary.record_change(before, summary.contribution(locked))
     return locked
 
 
@@ -201,10 +203,12 @@ def withdraw(record, *, user, role, reason, expected_version):
 def transition(record, new_status, *, user, role, expected_version=None):
     """A review step, if the workflow allows `role` to make it."""
     locked = _lock(record, expected_version)
+    before = summary.contribution(locked)
     locked.transition_to(new_status, role)
     locked.version += 1
     _save_quietly(locked)
     record_history(locked, user, "~", reason=status_reason(new_status), actor=actor_for(role))
+    summary.record_change(before, summary.contribution(locked))  # nothing today: only withdrawal counts
     return locked
 
 
@@ -234,7 +238,8 @@ def assign(record, *, user, assigned_reviewer, expected_version=None):
 
 
 def store_upload_rows(upload, rows, *, holidays, now=None):
-    """Store one batch of validated upload rows in bulk, inside the caller's transaction.
+    """Store one batch of validated upload rows in bulk, inside the caller's transaction; the caller
+    calls count_upload once after the last batch.
 
     Writes what create_non_conformity writes for each row — the record, its waste streams, one
     "+" history row and that row's waste-stream history — but as four bulk statements (COPY on
@@ -271,11 +276,13 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
         _copy_upload_rows(connection, records, upload, now)
     else:
         _bulk_create_upload_rows(records, upload, now)
-    # Joins the upload's one pending refresh (the whole upload is one transaction).
-    summary.schedule(
-        {(values["producer_enterprise_number"], values["observed_on"]) for values, _s in records}
-    )
     return len(records)
+
+
+def count_upload(upload):
+    """Add an upload's stored records to the counters, once, in the import's transaction before it
+    is accepted: the upload is accepted exactly when its records count everywhere."""
+    summary.add_upload(upload.pk)
 
 
 def _history_models():

@@ -9,18 +9,17 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import sign_in_url, submitter_required
 from ncregister.identifiers import is_digits
-from submissions import exports, services, workflow
+from submissions import exports, services, summary, workflow
 from submissions.access import for_organisation, photos_for_organisation
 from submissions.deadlines import registration_deadline
 from submissions.exports import audit_export
@@ -32,7 +31,7 @@ from submissions.forms import (
     initial_from_record,
 )
 from submissions.models import WasteStream
-from submissions.months import month_of
+from submissions.pagination import EXACT_UP_TO, KeysetPage, capped_count
 from submissions.photos import audit_photo, photo_response
 from submissions.timeline import public_history
 from submissions.validation import parse_date
@@ -95,28 +94,28 @@ def pending_input(request):
 @submitter_required
 @require_GET
 def home(request):
-    """The organisation's non-conformities, newest first, with search, filters and counts."""
-    records = for_organisation(request)
+    """The organisation's non-conformities, newest first, with search, filters and counts; a constant
+    number of queries whatever the register's size (counters, a capped count, keyset pages)."""
     filters = FilterForm(request.GET or None)
-    filtered = filters.apply(records).order_by("-observed_on", "-id")
-    counts = records.aggregate(
-        this_month=Count("pk", filter=Q(observed_on__gte=month_of(timezone.localdate()))),
-        late=Count("pk", filter=Q(is_late=True)),
-        refused=Count("pk", filter=Q(action="refused")),
-    )
-    page = Paginator(filtered.prefetch_related("waste_streams"), PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = filters.apply(for_organisation(request))
+    page = KeysetPage(filtered.prefetch_related("waste_streams"), request.GET, PAGE_SIZE)
+    found, more = capped_count(filtered)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in (KeysetPage.OLDER, KeysetPage.NEWER, KeysetPage.LAST):
+        query.pop(name, None)
     return render(
         request,
         "submissions/list.html",
         {
             "filters": filters,
             "page": page,
-            "counts": counts,
+            "counts": summary.register_counts(request.organisation.pk, timezone.localdate()),
+            "found": found,
+            "found_more": more,
+            "found_cap": number_format(EXACT_UP_TO, force_grouping=True),
             "query": query.urlencode(),
             "xlsx_cap": exports.XLSX_CAP,
-            "xlsx_capped": page.paginator.count > exports.XLSX_CAP,
+            "xlsx_capped": found > exports.XLSX_CAP or more,
         },
     )
 

@@ -231,6 +231,7 @@ def import_upload(upload, progress=None):
                     raise FileRefused(duplicate_message(previous))
                 importer = Importer(upload, table, progress)
                 importer.run()
+                services.count_upload(upload)
                 move_upload(
                     upload.pk,
                     Upload.Status.ACCEPTED,

@@ -1,4 +1,4 @@
-"""The overview's summary tables, kept up to date by the worker after every write that counts."""
+"""The counters (register page and overview), kept by the services in the same transaction as the records."""
 
 import datetime as dt
 import random
@@ -6,13 +6,18 @@ import random
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
-from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import SUBMITTER
 from submissions import services, summary
 from submissions.imports import runner
 from submissions.imports.intake import receive_upload
-from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, WasteStream
+from submissions.models import (
+    NonConformity,
+    OrganisationMonth,
+    ProducerMonth,
+    ProducerMonthStream,
+    WasteStream,
+)
 from tests.submissions.upload_files import csv_bytes, valid_row
 
 BAKERY = "0405546706"
@@ -40,6 +45,24 @@ def streams():
     }
 
 
+def register():
+    return {
+        (m.organisation_id, m.month): (m.records, m.late, m.refused)
+        for m in OrganisationMonth.objects.all()
+        if m.records or m.late or m.refused
+    }
+
+
+def plain_register():
+    """The register page's counts straight from the records: withdrawn ones left out."""
+    counts = {}
+    for record in NonConformity.objects.exclude(status="withdrawn"):
+        key = (record.organisation_id, summary.month_of(record.observed_on))
+        records, late, refused = counts.get(key, (0, 0, 0))
+        counts[key] = (records + 1, late + record.is_late, refused + record.refused)
+    return counts
+
+
 def plain_counts():
     """What the summary must say, counted straight from the records."""
     counts = {}
@@ -49,28 +72,24 @@ def plain_counts():
     return counts
 
 
-def test_a_new_record_is_counted_by_the_worker(committed, make_record, organisation_a):
-    with committed():
-        make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16, 3), action="refused")
-        make_record(organisation_a, observed_on=dt.date(2026, 3, 20), streams=(16,))
+def test_a_new_record_is_counted(db, make_record, organisation_a):
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16, 3), action="refused")
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 20), streams=(16,))
     assert months() == {(BAKERY, dt.date(2026, 3, 1)): (2, 1)}
     assert streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 2, (BAKERY, dt.date(2026, 3, 1), 3): 1}
-    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
 
 
-def test_a_correction_moves_the_count_to_the_new_month_and_producer(committed, make_record, organisation_a):
-    with committed():
-        make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
-        record = make_record(organisation_a, observed_on=dt.date(2026, 3, 9), action="refused")
-    with committed():
-        services.correct_non_conformity(
-            record,
-            user=record.submitted_by,
-            role=SUBMITTER,
-            data={**GARAGE, "observed_on": dt.date(2026, 4, 1), "action": "registered"},
-            waste_streams=WasteStream.objects.filter(number=2, valid_from__isnull=True),
-            expected_version=record.version,
-        )
+def test_a_correction_moves_the_count_to_the_new_month_and_producer(db, make_record, organisation_a):
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
+    record = make_record(organisation_a, observed_on=dt.date(2026, 3, 9), action="refused")
+    services.correct_non_conformity(
+        record,
+        user=record.submitted_by,
+        role=SUBMITTER,
+        data={**GARAGE, "observed_on": dt.date(2026, 4, 1), "action": "registered"},
+        waste_streams=WasteStream.objects.filter(number=2, valid_from__isnull=True),
+        expected_version=record.version,
+    )
     assert months() == {
         (BAKERY, dt.date(2026, 3, 1)): (1, 0),
         ("0353456320", dt.date(2026, 4, 1)): (1, 0),
@@ -78,25 +97,19 @@ def test_a_correction_moves_the_count_to_the_new_month_and_producer(committed, m
     assert streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 1, ("0353456320", dt.date(2026, 4, 1), 2): 1}
 
 
-def test_a_status_change_needs_no_refresh(committed, make_record, organisation_a, django_user_model):
-    with committed():
-        record = make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
-    with committed():
-        services.withdraw(
-            record,
-            user=record.submitted_by,
-            role=SUBMITTER,
-            reason="Dubbel.",
-            expected_version=record.version,
-        )
-    assert DBTaskResult.objects.filter(task_path__endswith="refresh_overview").count() == 1
-    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}  # every status counts
+def test_a_withdrawal_leaves_the_overview_and_leaves_the_register_counts(db, make_record, organisation_a):
+    record = make_record(organisation_a, observed_on=dt.date(2026, 3, 2), action="refused")
+    services.withdraw(
+        record, user=record.submitted_by, role=SUBMITTER, reason="Dubbel.", expected_version=record.version
+    )
+    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 1)}  # every status counts in the overview
+    assert register() == {}  # a withdrawn record does not count on the register page
 
 
-def test_an_upload_is_one_refresh_for_all_its_rows(
-    committed, db, organisation_a, django_user_model, media, monkeypatch
+def test_an_upload_counts_when_it_is_accepted_in_the_same_transaction(
+    db, organisation_a, django_user_model, media, monkeypatch
 ):
-    monkeypatch.setattr(runner, "BATCH_SIZE", 2)  # three batches, still one refresh
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)  # three batches, one count
     user = django_user_model.objects.create(username="an", vo_id="vo-an")
     rows = [
         valid_row(1, datum="02/10/2026"),
@@ -111,12 +124,10 @@ def test_an_upload_is_one_refresh_for_all_its_rows(
             afvalstromen="2",
         ),
     ]
-    with committed():
-        upload = receive_upload(
-            organisation=organisation_a, user=user, uploaded_file=SimpleUploadedFile("l.csv", csv_bytes(rows))
-        )
-        assert runner.process_upload(upload.pk) == "accepted"
-    assert DBTaskResult.objects.filter(task_path__endswith="refresh_overview").count() == 1
+    upload = receive_upload(
+        organisation=organisation_a, user=user, uploaded_file=SimpleUploadedFile("l.csv", csv_bytes(rows))
+    )
+    assert runner.process_upload(upload.pk) == "accepted"  # no worker task after it
     assert (
         months()
         == plain_counts()
@@ -127,46 +138,52 @@ def test_an_upload_is_one_refresh_for_all_its_rows(
         }
     )
     assert streams()[("0353456320", dt.date(2026, 11, 1), 2)] == 1
+    assert register() == plain_register()
 
 
-def test_rebuild_equals_the_incremental_refresh_on_random_records(committed, make_record, organisation_a):
+def test_a_rejected_upload_counts_nowhere(db, organisation_a, django_user_model, media):
+    user = django_user_model.objects.create(username="an", vo_id="vo-an")
+    rows = [valid_row(1), valid_row(2, datum="gisteren")]
+    upload = receive_upload(
+        organisation=organisation_a, user=user, uploaded_file=SimpleUploadedFile("l.csv", csv_bytes(rows))
+    )
+    assert runner.process_upload(upload.pk) == "rejected"
+    assert months() == register() == {}
+
+
+def test_rebuild_equals_the_incremental_counts_on_random_records(db, make_record, organisation_a):
     rng = random.Random(7)
     producers = [{}, GARAGE, {**GARAGE, "producer_enterprise_number": "0202239951"}]
-    with committed():
-        records = [
-            make_record(
-                organisation_a,
-                observed_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(500)),
-                streams=rng.sample([2, 3, 16, 11], rng.randint(1, 3)),
-                action=rng.choice(["refused", "registered", "post_sorted"]),
-                **rng.choice(producers),
-            )
-            for _ in range(40)
-        ]
-    with committed():
-        for record in records[:10]:
-            services.correct_non_conformity(
-                record,
-                user=record.submitted_by,
-                role=SUBMITTER,
-                data={"observed_on": record.observed_on + dt.timedelta(days=rng.randrange(90))},
-                waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
-                expected_version=record.version,
-            )
-    incremental = (months(), streams())
+    records = [
+        make_record(
+            organisation_a,
+            observed_on=dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(500)),
+            streams=rng.sample([2, 3, 16, 11], rng.randint(1, 3)),
+            action=rng.choice(["refused", "registered", "post_sorted"]),
+            **rng.choice(producers),
+        )
+        for _ in range(40)
+    ]
+    for record in records[:10]:
+        services.correct_non_conformity(
+            record,
+            user=record.submitted_by,
+            role=SUBMITTER,
+            data={"observed_on": record.observed_on + dt.timedelta(days=rng.randrange(90))},
+            waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
+            expected_version=record.version,
+        )
+    for record in records[10:15]:
+        services.withdraw(
+            record, user=record.submitted_by, role=SUBMITTER, reason="Dubbel.", expected_version=1
+        )
+    incremental = (months(), streams(), register())
     assert incremental[0] == plain_counts()
+    assert incremental[2] == plain_register()
     summary.rebuild()
-    assert (months(), streams()) == incremental
+    assert (months(), streams(), register()) == incremental
     links = NonConformity.waste_streams.through.objects.values("wastestream__number").annotate(n=Count("*"))
     assert sum(incremental[1].values()) == sum(link["n"] for link in links)
-
-
-def test_refreshing_twice_changes_nothing(make_record, organisation_a):
-    make_record(organisation_a, observed_on=dt.date(2026, 3, 2))  # no worker: the summary is behind
-    assert months() == {}
-    summary.refresh_overview.call([[BAKERY, "2026-03-01"], [BAKERY, "2026-04-01"]])
-    summary.refresh_overview.call([[BAKERY, "2026-03-01"]])
-    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}
 
 
 @pytest.mark.django_db
