@@ -1,101 +1,193 @@
-"""Exports of non-conformities as CSV (streamed, any size) and XLSX (capped), used by the register
-and the admin; file name, caching and formula neutralisation come from submissions.downloads.
+"""Exports of non-conformities as CSV and XLSX, for the register and the admin.
 
-    csv_response(queryset, "register.csv")
-    xlsx_response(queryset, "register.xlsx", cap=XLSX_CAP)
+PostgreSQL produces the rows: one SELECT over the selection (the request's own filtered queryset, its
+organisation scope included) with labels, number formats and formula neutralisation in SQL, so there
+is no model instance and no translation lookup per row. Up to STREAM_UP_TO rows the answer is made in
+the request (CSV streamed); above that the export runs in the worker (submissions/export_jobs.py),
+where the CSV is PostgreSQL's own COPY output. Labels and headers are translated once per export.
+
+    csv_response(records, "register.csv")       # records: a queryset, already scoped and filtered
+    xlsx_response(records, "register.xlsx")
 """
 
 import datetime as dt
 import io
-import itertools
 
-from django.utils import timezone
+from django.db import connection
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ncregister.identifiers import format_enterprise_number, format_establishment_number
 from submissions import workflow
-from submissions.downloads import csv_download, sheet_value, xlsx_download
+from submissions.downloads import FORMULA_STARTS, csv_download, sheet_value, xlsx_download
+from submissions.models import NonConformity
 
-XLSX_CAP = 10_000
-CHUNK = 500
-
-
-def _local(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
-def _streams(record):
-    return ", ".join(f"{s.number}°" for s in record.waste_streams.all())
+STREAM_UP_TO = 20_000  # larger exports run in the worker
+XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows minus the header row
+XLSX_CAP = STREAM_UP_TO  # SQLite (`make run`): the largest XLSX made in the request
+FETCH = 2000
+TIME_ZONE = "Europe/Brussels"
 
 
-# (header, value getter). Headers are translated when the export is made.
-COLUMNS = [
-    (lambda: _("Number"), lambda r: r.pk),
-    (lambda: _("Own reference"), lambda r: r.own_reference),
-    (lambda: _("Date of the non-conformity"), lambda r: r.observed_on),
-    (lambda: _("Producer name"), lambda r: r.producer_name),
-    (lambda: _("Enterprise number"), lambda r: format_enterprise_number(r.producer_enterprise_number)),
-    (lambda: _("Establishment unit number"), lambda r: format_establishment_number(r.establishment_number)),
-    (lambda: _("Street"), lambda r: r.street),
-    (lambda: _("House number"), lambda r: r.house_number),
-    (lambda: _("Postcode"), lambda r: r.postcode),
-    (lambda: _("Municipality"), lambda r: r.municipality),
-    (lambda: _("Description"), lambda r: r.description),
-    (lambda: _("Waste streams"), _streams),
-    (lambda: _("Action taken"), lambda r: r.get_action_display()),
-    (lambda: _("Refused"), lambda r: _("yes") if r.refused else _("no")),
-    (lambda: _("Customer informed on"), lambda r: r.customer_informed_on),
-    (lambda: _("Container reference"), lambda r: r.container_reference),
-    (lambda: _("Status"), lambda r: workflow.label(r.status)),
-    (lambda: _("Received at"), lambda r: _local(r.received_at)),
-    (lambda: _("Registration deadline"), lambda r: _local(r.deadline)),
-    (lambda: _("Late"), lambda r: _("yes") if r.is_late else _("no")),
-    (lambda: _("Source"), lambda r: r.get_source_display()),
-]
+def _quote(value):
+    """A string literal (standard SQL quoting; only our own labels and fixed characters)."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def headers(columns=COLUMNS):
-    return [str(header()) for header, _getter in columns]
+def _neutral(expression):
+    """`expression` with a leading apostrophe when a spreadsheet would read it as a formula."""
+    starts = ", ".join(_quote(c) for c in FORMULA_STARTS)
+    return (
+        f"CASE WHEN substr({expression}, 1, 1) IN ({starts}) "
+        f"THEN {_quote(chr(39))} || {expression} ELSE {expression} END"
+    )
 
 
-def rows(queryset, columns=COLUMNS):
-    """Yield one list of raw values per record, reading the database in chunks."""
-    queryset = queryset.prefetch_related("waste_streams")
-    for record in queryset.iterator(chunk_size=CHUNK):
-        yield [getter(record) for _header, getter in columns]
+def _formatted(column, groups):
+    """Digits in groups, e.g. (4, 3, 3) -> 0405.546.706; other values as they are."""
+    parts, start = [], 1
+    for size in groups:
+        parts.append(f"substr({column}, {start}, {size})")
+        start += size
+    joined = " || '.' || ".join(parts)
+    return f"CASE WHEN length({column}) = {start - 1} THEN {joined} ELSE {column} END"
 
 
-def _csv_text(value):
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+def _local(column):
+    if connection.vendor == "postgresql":
+        return f"to_char({column} AT TIME ZONE '{TIME_ZONE}', 'DD/MM/YYYY HH24:MI')"
+    return f"strftime('%d/%m/%Y %H:%M', {column}, 'localtime')"  # Django sets the process's TZ
+
+
+def _choice(column, choices):
+    """A CASE turning stored values into their labels, translated now (once per export)."""
+    cases = " ".join(f"WHEN {column} = {_quote(value)} THEN {_quote(label)}" for value, label in choices)
+    return f"CASE {cases} ELSE {column} END"
+
+
+def _yes_no(condition):
+    return f"CASE WHEN {condition} THEN {_quote(_('yes'))} ELSE {_quote(_('no'))} END"
+
+
+def _streams():
+    numbers = (
+        "SELECT ws.number || '°' AS n FROM submissions_nonconformity_waste_streams l "
+        "JOIN submissions_wastestream ws ON ws.id = l.wastestream_id WHERE l.nonconformity_id = nc.id "
+        "ORDER BY ws.number"
+    )
+    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return f"(SELECT {aggregate}(s.n, ', ') FROM ({numbers}) AS s)"  # noqa: S608 (fixed text)
+
+
+REVIEWER = (
+    "(SELECT coalesce(nullif(trim(u.first_name || ' ' || u.last_name), ''), u.username) "
+    "FROM accounts_user u WHERE u.id = nc.assigned_reviewer_id)"
+)
+COLLECTOR = "(SELECT o.name FROM accounts_organisation o WHERE o.id = nc.organisation_id)"
+
+
+def columns(staff=False):
+    """[(header, SQL expression on alias nc)] in the file's order; staff also get collector and reviewer."""
+    found = [
+        (_("Number"), "nc.id"),
+        (_("Own reference"), _neutral("nc.own_reference")),
+        (_("Date of the non-conformity"), "nc.observed_on"),
+        (_("Producer name"), _neutral("nc.producer_name")),
+        (_("Enterprise number"), _formatted("nc.producer_enterprise_number", (4, 3, 3))),
+        (_("Establishment unit number"), _formatted("nc.establishment_number", (1, 3, 3, 3))),
+        (_("Street"), _neutral("nc.street")),
+        (_("House number"), _neutral("nc.house_number")),
+        (_("Postcode"), "nc.postcode"),
+        (_("Municipality"), _neutral("nc.municipality")),
+        (_("Description"), _neutral("nc.description")),
+        (_("Waste streams"), _streams()),
+        (_("Action taken"), _choice("nc.action", NonConformity.Action.choices)),
+        (_("Refused"), _yes_no(f"nc.action = {_quote(NonConformity.Action.REFUSED)}")),
+        (_("Customer informed on"), "nc.customer_informed_on"),
+        (_("Container reference"), _neutral("nc.container_reference")),
+        (_("Status"), _choice("nc.status", workflow.Status.choices)),
+        (_("Received at"), _local("nc.received_at")),
+        (_("Registration deadline"), _local("nc.deadline")),
+        (_("Late"), _yes_no("nc.is_late")),
+        (_("Source"), _choice("nc.source", NonConformity.Source.choices)),
+    ]
+    if staff:
+        found = [(_("Collector"), COLLECTOR), *found, (_("Assigned reviewer"), REVIEWER)]
+    return found
+
+
+def selection_sql(selection):
+    """The SQL selecting the ids of a queryset of records, its values quoted in (kept on an export job)."""
+    sql, params = selection.values("pk").order_by().query.sql_with_params()
+    connection.ensure_connection()
+    return connection.ops.compose_sql(sql, params)
+
+
+def export_sql(selection, staff=False, *, limit=None):
+    """(headers, one SELECT producing the rows) for `selection` (SQL text or a queryset of records)."""
+    if not isinstance(selection, str):
+        selection = selection_sql(selection)
+    chosen = columns(staff)
+    expressions = ", ".join(expression for _header, expression in chosen)
+    sql = (
+        f"SELECT {expressions} FROM submissions_nonconformity nc WHERE nc.id IN ({selection}) "  # noqa: S608
+        "ORDER BY nc.observed_on DESC, nc.id DESC"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [header for header, _expression in chosen], sql
+
+
+def rows(sql):
+    """The rows of `sql`, read through a server-side cursor in batches: memory stays flat. SQLite
+    (`make run`) gives dates as text; they become dates here."""
+    sqlite = connection.vendor != "postgresql"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(FETCH):
+            if sqlite:
+                batch = [[_date(value) for value in row] for row in batch]
+            yield from batch
+
+
+def _date(value):
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     return value
 
 
-def csv_response(queryset, filename, columns=COLUMNS):
-    """A streamed CSV download of every record in `queryset`."""
-    lines = ([_csv_text(v) for v in values] for values in rows(queryset, columns))
-    return csv_download(itertools.chain([headers(columns)], lines), filename, streaming=True)
+def csv_response(selection, filename, staff=False):
+    """A streamed CSV download of `selection` (for exports up to STREAM_UP_TO rows)."""
+    headers, sql = export_sql(selection, staff)
+    lines = (
+        [value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value for value in row]
+        for row in rows(sql)
+    )
+    return csv_download(_chain(headers, lines), filename, streaming=True)
 
 
-def xlsx_bytes(queryset, cap=XLSX_CAP, columns=COLUMNS):
-    """(the workbook as bytes, whether it was capped). A capped sheet ends with a row saying so."""
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def write_xlsx(target, headers, values, cap=XLSX_MAX_ROWS):
+    """Write a sheet to the file object `target`; returns whether rows beyond `cap` were left out."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Non-conformities")[:31])
-    sheet.append([sheet_value(h) for h in headers(columns)])
+    sheet.append(headers)
     capped = False
-    for count, values in enumerate(rows(queryset, columns), start=1):
+    for count, row in enumerate(values, start=1):
         if count > cap:
             capped = True
             break
-        sheet.append([sheet_value(v) for v in values])
+        sheet.append([sheet_value(value) for value in row])
     if capped:
         sheet.append([capped_message(cap)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), capped
+    workbook.save(target)
+    return capped
 
 
 def capped_message(cap):
@@ -104,23 +196,27 @@ def capped_message(cap):
     }
 
 
-def xlsx_response(queryset, filename, cap=XLSX_CAP, columns=COLUMNS):
+def xlsx_response(selection, filename, staff=False, cap=XLSX_CAP):
     """An XLSX download of at most `cap` records; header X-Export-Capped says whether rows were left out."""
-    content, capped = xlsx_bytes(queryset, cap, columns)
-    response = xlsx_download(content, filename)
+    headers, sql = export_sql(selection, staff, limit=cap + 1)
+    buffer = io.BytesIO()
+    capped = write_xlsx(buffer, headers, rows(sql), cap)
+    response = xlsx_download(buffer.getvalue(), filename)
     response["X-Export-Capped"] = "1" if capped else "0"
     return response
 
 
-def audit_export(request, queryset, kind, cap=None):
-    """Who took which records: the filters and how many, in the audit trail (before the file is built)."""
+def audit_export(request, kind, count, *, person=None, organisation=None, filters=None):
+    """Who took which records: the filters and how many, in the audit trail (before the file is built;
+    for a worker's export when it knows the count, without a request)."""
     from audit.events import Kind, filters_of, record
 
-    count = queryset.count()
     record(
         request,
         Kind.EXPORT,
-        count=min(count, cap) if cap else count,
-        filters=filters_of(request),
+        person=person,
+        organisation=organisation,
+        count=count,
+        filters=filters_of(request) if filters is None else filters,
         format=kind,
     )

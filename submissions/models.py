@@ -324,3 +324,48 @@ class OrganisationMonth(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.month:%m/%Y}: {self.records}"
+
+
+class Export(models.Model):
+    """An export too large for one request, built by the worker (queue "exports") into a file stored
+    through Django's storage; served only once complete, until it expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The portal's exports belong to the organisation signed in for; OVAM's (staff) to none.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.BooleanField(default=False)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    # The ids to export as SQL, fixed (scope and filters included) when the person asked.
+    selection = models.TextField()
+    language = models.CharField(max_length=8)
+    filters = models.JSONField(default=dict, blank=True)  # as asked, for the audit trail
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_requester")]
+
+    def __str__(self):
+        return self.file_name

@@ -8,6 +8,11 @@ urlpatterns = [
     path("register/datum/", views.date_facts, name="register_date_facts"),
     path("register/export.csv", views.export_csv, name="register_export_csv"),
     path("register/export.xlsx", views.export_xlsx, name="register_export_xlsx"),
+    path("register/exports/", views.export_list, name="register_exports"),
+    path(
+        "register/exports/<int:export_pk>/download/", views.export_download, name="register_export_download"
+    ),
+    path("register/exports/<int:export_pk>/opnieuw/", views.export_restart, name="register_export_restart"),
     path("register/<int:pk>/", views.detail, name="register_detail"),
     path("register/<int:pk>/corrigeren/", views.correct, name="register_correct"),
     path("register/<int:pk>/intrekken/", views.withdraw, name="register_withdraw"),

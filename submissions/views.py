@@ -12,17 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import sign_in_url, submitter_required
 from ncregister.identifiers import is_digits
-from submissions import exports, services, summary, workflow
+from submissions import export_jobs, services, summary, workflow
 from submissions.access import for_organisation, photos_for_organisation
 from submissions.deadlines import registration_deadline
-from submissions.exports import audit_export
 from submissions.forms import (
     FilterForm,
     NonConformityForm,
@@ -30,7 +30,7 @@ from submissions.forms import (
     expected_version,
     initial_from_record,
 )
-from submissions.models import WasteStream
+from submissions.models import Export, WasteStream
 from submissions.pagination import EXACT_UP_TO, KeysetPage, capped_count
 from submissions.photos import audit_photo, photo_response
 from submissions.timeline import public_history
@@ -114,8 +114,6 @@ def home(request):
             "found_more": more,
             "found_cap": number_format(EXACT_UP_TO, force_grouping=True),
             "query": query.urlencode(),
-            "xlsx_cap": exports.XLSX_CAP,
-            "xlsx_capped": found > exports.XLSX_CAP or more,
         },
     )
 
@@ -285,27 +283,65 @@ def withdraw(request, pk):
 
 
 def _export_records(request):
-    return FilterForm(request.GET or None).apply(for_organisation(request)).order_by("-observed_on", "-id")
+    return FilterForm(request.GET or None).apply(for_organisation(request))
 
 
 def _export_name(extension):
     return f"non-conformiteiten-{timezone.localdate():%Y%m%d}.{extension}"
 
 
+def _export(request, fmt):
+    query = request.GET.urlencode()
+    return export_jobs.respond(
+        request,
+        _export_records(request),
+        fmt,
+        staff=False,
+        file_name=_export_name(fmt),
+        exports_url=reverse("register_exports"),
+        back_url=reverse("register_home") + (f"?{query}" if query else ""),
+    )
+
+
 @submitter_required
 @require_GET
 def export_csv(request):
-    records = _export_records(request)
-    audit_export(request, records, "csv")
-    return exports.csv_response(records, _export_name("csv"))
+    return _export(request, Export.Format.CSV)
 
 
 @submitter_required
 @require_GET
 def export_xlsx(request):
-    records = _export_records(request)
-    audit_export(request, records, "xlsx", cap=exports.XLSX_CAP)
-    return exports.xlsx_response(records, _export_name("xlsx"), cap=exports.XLSX_CAP)
+    return _export(request, Export.Format.XLSX)
+
+
+def _own_exports(request):
+    return export_jobs.visible_to(request.user, organisation=request.organisation)
+
+
+@submitter_required
+@require_GET
+def export_list(request):
+    """The person's exports for this organisation: progress, download until expiry, start again."""
+    return render(
+        request,
+        "submissions/exports.html",
+        {"exports": _own_exports(request)[:50], "now": timezone.now()},
+    )
+
+
+@submitter_required
+@require_GET
+def export_download(request, export_pk):
+    return export_jobs.download(request, get_object_or_404(_own_exports(request), pk=export_pk))
+
+
+@submitter_required
+@require_POST
+def export_restart(request, export_pk):
+    export_jobs.restart(get_object_or_404(_own_exports(request), pk=export_pk))
+    messages.success(request, _("The export was started again."))
+    return redirect("register_exports")
 
 
 @submitter_required

@@ -275,7 +275,7 @@ NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # Background work (uploads): django-tasks with its database backend, so the queue lives in the same
 # database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py worker`
 # processes or containers can take jobs from it (worker/runner.py).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "exports"]}}
 # Fair use: uploads waiting or running per organisation, uploads per person per hour (HTTP 429 beyond),
 # and per client address per minute: sign-in attempts and organisation switches (offices share an address).
 NCR_UPLOADS_WAITING_PER_ORGANISATION = config_int("NCR_UPLOADS_WAITING_PER_ORGANISATION", "3")

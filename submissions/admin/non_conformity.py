@@ -15,8 +15,9 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,7 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.permissions import GrantPermissionsMixin, acting_roles
 from ncregister.identifiers import format_enterprise_number, format_establishment_number, search_digits
-from submissions import exports, history, services, workflow
+from submissions import export_jobs, history, services, workflow
 from submissions.admin import actions
 from submissions.admin import overview as overview_views
 from submissions.admin.filters import (
@@ -42,7 +43,6 @@ from submissions.admin.filters import (
     WasteStreamFilter,
 )
 from submissions.admin.review import HistoryChanges, PhotoInline, ReviewForm
-from submissions.exports import audit_export
 from submissions.models import NonConformity, Photo
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import audit_photo, photo_response
@@ -85,16 +85,6 @@ def neighbours(queryset, ordering, record):
     before = queryset.filter(earlier(row, value)).order_by(*reverse).values_list("pk", flat=True).first()
     return before, after
 
-
-def _reviewer_name(record):
-    return str(record.assigned_reviewer) if record.assigned_reviewer_id else ""
-
-
-ADMIN_EXPORT_COLUMNS = [
-    (lambda: _("Collector"), lambda r: r.organisation.name),
-    *exports.COLUMNS,
-    (lambda: _("Assigned reviewer"), _reviewer_name),
-]
 
 FIELDSETS = [
     (
@@ -423,6 +413,17 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
                 {"kind": "xlsx"},
                 name="submissions_nonconformity_xlsx",
             ),
+            path("exports/", view(self.exports_view), name="submissions_nonconformity_exports"),
+            path(
+                "exports/<int:export_pk>/download/",
+                view(self.export_download_view),
+                name="submissions_nonconformity_export_download",
+            ),
+            path(
+                "exports/<int:export_pk>/opnieuw/",
+                view(self.export_restart_view),
+                name="submissions_nonconformity_export_restart",
+            ),
             path("overzicht/", view(self.overview_view), name="submissions_nonconformity_overview"),
             path(
                 "overzicht/export/",
@@ -446,24 +447,47 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
         return photo_response(request, photo)
 
     def export_view(self, request, kind):
-        """The filtered list (same filters, search and order as the page) as CSV or XLSX."""
+        """The filtered list (same filters, search and order as the page) as CSV or XLSX: in the
+        request up to exports.STREAM_UP_TO rows, else made by the worker (see export_jobs)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:submissions_nonconformity_changelist") + "?e=1")
-        # All columns this time (the list defers the long texts), in chunks with their streams.
-        queryset = (
-            changelist.get_queryset(request).defer(None).select_related("organisation", "assigned_reviewer")
-        )
         stamp = date_format(timezone.localdate(), "Ymd")
-        audit_export(request, queryset, kind, cap=None if kind == "csv" else exports.XLSX_CAP)
-        if kind == "csv":
-            return exports.csv_response(queryset, f"non-conformiteiten-{stamp}.csv", ADMIN_EXPORT_COLUMNS)
-        response = exports.xlsx_response(
-            queryset, f"non-conformiteiten-{stamp}.xlsx", columns=ADMIN_EXPORT_COLUMNS
+        query = request.GET.urlencode()
+        return export_jobs.respond(
+            request,
+            changelist.get_queryset(request),
+            kind,
+            staff=True,
+            file_name=f"non-conformiteiten-{stamp}.{kind}",
+            exports_url=reverse("admin:submissions_nonconformity_exports"),
+            back_url=reverse("admin:submissions_nonconformity_changelist") + (f"?{query}" if query else ""),
         )
-        if response["X-Export-Capped"] == "1":
-            self.message_user(request, exports.capped_message(exports.XLSX_CAP), messages.WARNING)
-        return response
+
+    def _own_exports(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return export_jobs.visible_to(request.user, staff=True)
+
+    def exports_view(self, request):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("My exports"),
+            "opts": self.model._meta,
+            "exports": self._own_exports(request)[:50],
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/submissions/nonconformity/exports.html", context)
+
+    def export_download_view(self, request, export_pk):
+        return export_jobs.download(request, get_object_or_404(self._own_exports(request), pk=export_pk))
+
+    def export_restart_view(self, request, export_pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        export_jobs.restart(get_object_or_404(self._own_exports(request), pk=export_pk))
+        self.message_user(request, _("The export was started again."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:submissions_nonconformity_exports"))

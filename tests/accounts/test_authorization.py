@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from submissions import services
-from submissions.models import NonConformity, Photo, Upload, WasteStream
+from submissions.models import Export, NonConformity, Photo, Upload, WasteStream
 from tests.conftest import sign_in
 
 PERSONAS = ["anonymous", "no_right", "other_org", "submitter_a", "submitter_b", "reviewer", "manager"]
@@ -68,6 +68,10 @@ EXPECTATIONS = {
     "register_correct": OWN_RECORD,
     "register_withdraw": OWN_RECORD,
     "register_photo": OWN_RECORD,
+    "register_exports": SUBMITTER_PAGE,
+    # The sample export is someone else's: nobody may fetch or restart it.
+    "register_export_download": {**SUBMITTER_PAGE, "submitter_a": NOT_FOUND, "submitter_b": NOT_FOUND},
+    "register_export_restart": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
     "upload_index": SUBMITTER_PAGE,
     "upload_template": SUBMITTER_PAGE,
     "upload_detail": OWN_RECORD,
@@ -87,6 +91,7 @@ SAMPLE_KWARGS = {
     "photo_pk": lambda objects: objects["photo"].pk,
     "upload_pk": lambda objects: objects["upload"].pk,
     "kind": lambda objects: "csv",
+    "export_pk": lambda objects: objects["export"].pk,
 }
 
 
@@ -130,7 +135,16 @@ def objects(organisation_a, django_user_model, settings, tmp_path):
     upload = Upload.objects.create(
         organisation=organisation_a, uploaded_by=author, file_name="lijst.csv", sha256="0" * 64
     )
-    return {"record": record, "photo": photo, "upload": upload}
+    export = Export.objects.create(
+        requested_by=author,
+        organisation=organisation_a,
+        format="csv",
+        selection="SELECT 1",
+        language="nl",
+        file_name="x.csv",
+        status="done",
+    )
+    return {"record": record, "photo": photo, "upload": upload, "export": export}
 
 
 @pytest.fixture
@@ -222,6 +236,9 @@ ADMIN_EXPECTATIONS = {
     "admin:submissions_nonconformity_photo": admin_page(OK),
     "admin:submissions_nonconformity_csv": admin_page(OK),
     "admin:submissions_nonconformity_xlsx": admin_page(OK),
+    "admin:submissions_nonconformity_exports": admin_page(OK),
+    "admin:submissions_nonconformity_export_download": admin_page(NOT_FOUND),  # someone else's
+    "admin:submissions_nonconformity_export_restart": admin_page(NOT_ALLOWED),  # POST only
     "admin:submissions_nonconformity_overview": admin_page(OK),
     "admin:submissions_nonconformity_overview_export": admin_page(OK),
     "admin:submissions_nonconformity_simple_history": admin_page(OK),
@@ -271,6 +288,7 @@ def admin_samples(objects):
     return {
         "record_id": record.pk,
         "photo_id": objects["photo"].pk,
+        "export_pk": objects["export"].pk,
         "app_label": "submissions",
         "content_type_id": ContentType.objects.get_for_model(NonConformity).pk,
         "history": [record.pk, record.history.earliest("history_date").history_id],
