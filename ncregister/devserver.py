@@ -32,11 +32,19 @@ def main():
         ),
         subprocess.Popen([sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}"], env=env),
         # The background worker that checks and stores uploaded files (django-tasks, database queue).
-        subprocess.Popen([sys.executable, "manage.py", "worker"], env=env),
+        subprocess.Popen([sys.executable, "manage.py", "worker", "--queues", "default"], env=env),
+        # Large exports on a queue and worker of their own, so they never hold up an upload.
+        subprocess.Popen([sys.executable, "manage.py", "worker", "--queues", "exports"], env=env),
     ]
     print(
-        f"\n  Portal:            {portal}/\n  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op\n"
-        "  Upload worker:     manage.py worker\n",
+        f"
+  Portal:            {portal}/
+  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op
+"
+        "  Upload worker:     manage.py worker --queues default
+"
+        "  Export worker:     manage.py worker --queues exports
+",
         flush=True,
     )
     try:
