@@ -19,8 +19,13 @@ def _headers_without_server(response, _default=wsgi.Response.default_headers):
 wsgi.Response.default_headers = _headers_without_server
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# gthread, chosen for downloads: a request that takes long to send (a large export on a slow link) holds one
+# thread, and the worker keeps reporting to the arbiter, so `timeout` never cuts a file half-way
+# (tests/submissions/test_export_download.py). Throughput: benchmarks/throughput_benchmark.py (README).
+worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-# A request never takes longer than this (uploads are checked by the worker, not in the request).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A worker that stops reporting for this long is replaced (with gthread, a slow download does not count).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5

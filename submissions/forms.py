@@ -6,7 +6,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -420,8 +420,12 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        numbers = sorted(set(WasteStream.objects.values_list("number", flat=True)))
-        self.fields["waste_stream"].choices = [("", _("All"))] + [(n, f"{n}°") for n in numbers]
+        self.stream_ids = {}  # number -> the ids of its versions (one query for choices and filter)
+        for number, pk in WasteStream.objects.values_list("number", "pk"):
+            self.stream_ids.setdefault(number, []).append(pk)
+        self.fields["waste_stream"].choices = [("", _("All"))] + [
+            (n, f"{n}°") for n in sorted(self.stream_ids)
+        ]
         filters = [Field(name, template=f"{CRISPY}filter_field.html") for name in self.fields if name != "q"]
         opened = {"open": ""} if self.is_filtered() else {}
         self.helper = register_helper(
@@ -437,23 +441,32 @@ class FilterForm(forms.Form):
         data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
         q = (data.get("q") or "").strip()
         if q:
-            match = Q(producer_name__icontains=q) | Q(own_reference__icontains=q)
             digits = search_digits(q)
-            if digits:
-                match |= Q(producer_enterprise_number__contains=digits) | Q(
-                    establishment_number__contains=digits
-                )
+            if len(digits) == 10:
+                # A whole enterprise or establishment number: equality, which their indexes answer.
+                match = Q(producer_enterprise_number=digits) | Q(establishment_number=digits)
+                match |= Q(own_reference__icontains=q)
+            else:
+                match = Q(producer_name__icontains=q) | Q(own_reference__icontains=q)
+                if digits:
+                    match |= Q(producer_enterprise_number__contains=digits) | Q(
+                        establishment_number__contains=digits
+                    )
             records = records.filter(match)
         if data.get("date_from"):
             records = records.filter(observed_on__gte=data["date_from"])
         if data.get("date_until"):
             records = records.filter(observed_on__lte=data["date_until"])
         if data.get("waste_stream"):
-            # A subquery, not a join: no duplicate rows for records with several streams.
+            # EXISTS, not a join (no duplicate rows for records with several streams), with the stream's
+            # ids as values: the planner can probe each record's links while paging.
             records = records.filter(
-                pk__in=NonConformity.waste_streams.through.objects.filter(
-                    wastestream__number=data["waste_stream"]
-                ).values("nonconformity_id")
+                Exists(
+                    NonConformity.waste_streams.through.objects.filter(
+                        nonconformity_id=OuterRef("pk"),
+                        wastestream_id__in=self.stream_ids.get(data["waste_stream"], []),
+                    )
+                )
             )
         if data.get("action"):
             records = records.filter(action=data["action"])

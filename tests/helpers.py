@@ -69,8 +69,9 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env):
-    """Serve the portal with gunicorn, as the container does, on a free local port."""
+def gunicorn(env, *options):
+    """Serve the portal with gunicorn and its configuration file, as the container does, on a free
+    local port; `options` override the file (e.g. "--timeout", "1")."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(f"http://127.0.0.1:{port}", Path(tmp) / "gunicorn.log")
@@ -87,6 +88,7 @@ def gunicorn(env):
                     f"127.0.0.1:{port}",
                     "--workers",
                     "1",
+                    *options,
                 ],
                 cwd=ROOT,
                 env=env,
