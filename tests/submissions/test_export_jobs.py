@@ -160,3 +160,26 @@ def test_an_export_whose_worker_is_killed_is_failed_never_served_and_can_be_star
     again.refresh_from_db()
     assert again.status == "done"
     assert len(read(client.get(reverse("register_export_download", args=[again.pk])))) == 4
+
+
+def test_expired_exports_are_purged_with_their_files(organisation_a, django_user_model, media):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    owner = django_user_model.objects.create(username="an", vo_id="vo-an-p")
+    kept, expired = (
+        Export.objects.create(
+            requested_by=owner, organisation=organisation_a, format="csv", selection="SELECT 1",
+            language="nl", file_name=f"{name}.csv", status="done", expires_at=timezone.now() + delta,
+        )
+        for name, delta in (("kept", timedelta(days=1)), ("expired", timedelta(seconds=-1)))
+    )  # fmt: skip
+    for export in (kept, expired):
+        export.file.save(export.file_name, ContentFile(b"x"))
+    path = Path(expired.file.path)
+    call_command("purge_exports", verbosity=0)
+    assert list(Export.objects.values_list("file_name", flat=True)) == ["kept.csv"]
+    assert not path.exists()
+    assert Path(kept.file.path).exists()
