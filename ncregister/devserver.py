@@ -37,14 +37,9 @@ def main():
         subprocess.Popen([sys.executable, "manage.py", "worker", "--queues", "exports"], env=env),
     ]
     print(
-        f"
-  Portal:            {portal}/
-  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op
-"
-        "  Upload worker:     manage.py worker --queues default
-"
-        "  Export worker:     manage.py worker --queues exports
-",
+        f"\n  Portal:            {portal}/\n  Local ACM/IDM:     http://127.0.0.1:{STANDIN_PORT}/op\n"
+        "  Upload worker:     manage.py worker --queues default\n"
+        "  Export worker:     manage.py worker --queues exports\n",
         flush=True,
     )
     try:

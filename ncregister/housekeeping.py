@@ -42,7 +42,21 @@ def expired_cache_entries():
         return cursor.rowcount
 
 
-PURGES = [expired_sessions, finished_jobs, old_turns, expired_cache_entries, purge_old_audit_events]
+def expired_exports():
+    """Finished exports past their download time and old failed ones, files included."""
+    from submissions.export_jobs import purge_expired
+
+    return purge_expired()
+
+
+PURGES = [
+    expired_sessions,
+    finished_jobs,
+    old_turns,
+    expired_cache_entries,
+    purge_old_audit_events,
+    expired_exports,
+]
 
 
 def run():

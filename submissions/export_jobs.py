@@ -30,6 +30,7 @@ from submissions import exports
 from submissions.downloads import CSV_DELIMITER, stored_download
 from submissions.models import Export
 from submissions.pagination import capped_count
+from worker.queue import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def start(*, user, organisation, staff, selection, fmt, file_name, filters=None)
         file_name=file_name,
         filters=filters or {},
     )
-    transaction.on_commit(lambda: build_export.enqueue(export.pk))
+    _enqueue(export)
     return export
 
 
@@ -99,8 +100,14 @@ def restart(export):
         file_name=export.file_name,
         filters=export.filters,
     )
-    transaction.on_commit(lambda: build_export.enqueue(again.pk))
+    _enqueue(again)
     return again
+
+
+def _enqueue(export):
+    """On commit, on the exports queue; fair turns per organisation (OVAM's exports share one)."""
+    key = f"org:{export.organisation_id}" if export.organisation_id else "ovam"
+    transaction.on_commit(lambda: enqueue(build_export, export.pk, fairness_key=f"export:{key}"))
 
 
 def visible_to(user, *, organisation=None, staff=False):

@@ -23,23 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def exports_worker(monkeypatch):
-    """The real worker command, once over the exports queue (as `manage.py db_worker --batch`)."""
-    from django_tasks_db.management.commands import db_worker
+    """The real worker command, once over the exports queue (as `manage.py worker --batch`)."""
+    from worker import runner
 
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(runner, "close_old_connections", lambda: None)
 
     def run():
-        call_command(
-            "db_worker",
-            "--batch",
-            "--queue-name",
-            "exports",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0",
-            verbosity=0,
-        )
+        call_command("worker", batch=True, queues="exports", verbosity=0)
 
     return run
 
@@ -124,8 +114,7 @@ def test_an_export_whose_worker_is_killed_is_failed_never_served_and_can_be_star
     with psycopg.connect(url) as blocker:
         blocker.execute("LOCK TABLE submissions_wastestream IN ACCESS EXCLUSIVE MODE")
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--queue-name", "exports", "--no-startup-delay",
-             "--no-reload", "--interval", "0.1"],
+            [sys.executable, "manage.py", "worker", "--queues", "exports", "--interval", "0.1"],
             cwd=ROOT,
             env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "ncregister.settings.test",
                  "NCR_MEDIA_ROOT": str(settings.MEDIA_ROOT)},
@@ -179,7 +168,7 @@ def test_expired_exports_are_purged_with_their_files(organisation_a, django_user
     for export in (kept, expired):
         export.file.save(export.file_name, ContentFile(b"x"))
     path = Path(expired.file.path)
-    call_command("purge_exports", verbosity=0)
+    call_command("housekeeping", verbosity=0)
     assert list(Export.objects.values_list("file_name", flat=True)) == ["kept.csv"]
     assert not path.exists()
     assert Path(kept.file.path).exists()

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_session_rights'),
-        ('submissions', '0009_drop_redundant_producer_index'),
+        ('submissions', '0010_upload_failed_status'),
     ]
 
     operations = [
