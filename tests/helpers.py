@@ -69,7 +69,7 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env, *options):
+def gunicorn(env, *options, config="gunicorn.conf.py"):
     """Serve the portal with gunicorn and its configuration file, as the container does, on a free
     local port; `options` override the file (e.g. "--timeout", "1")."""
     port = free_port()
@@ -81,8 +81,7 @@ def gunicorn(env, *options):
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "--config",
-                    "gunicorn.conf.py",  # as the image runs it (start-up checks, JSON logs, trusted proxies)
+                    *(["--config", config] if config else []),
                     "ncregister.wsgi:application",
                     "--bind",
                     f"127.0.0.1:{port}",
