@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_session_rights'),
-        ('submissions', '0011_organisation_month'),
+        ('submissions', '0012_organisation_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

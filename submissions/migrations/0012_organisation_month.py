@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_session_rights'),
-        ('submissions', '0010_upload_failed_status'),
+        ('submissions', '0011_reviewer_desk'),
     ]
 
     operations = [
