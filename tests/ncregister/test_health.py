@@ -72,5 +72,5 @@ def proto_https_from_loopback(trusted):
 
 def test_x_forwarded_proto_counts_only_from_a_trusted_proxy():
     assert proto_https_from_loopback(trusted="") == 301  # a client claiming HTTPS is still redirected
-    assert proto_https_from_loopback(trusted="10.0.0.0/8") == 301
+    assert proto_https_from_loopback(trusted="192.0.2.0/24")  # documentation range, not us == 301
     assert proto_https_from_loopback(trusted="127.0.0.1") == 302  # HTTPS: on to sign in

@@ -238,12 +238,12 @@ def test_the_database_refuses_to_purge_recent_events():
     [
         ("203.0.113.9", "", "203.0.113.9"),
         ("203.0.113.9", "198.51.100.7", "203.0.113.9"),  # not our proxy: its header is ignored
-        ("10.0.0.2", "198.51.100.7", "198.51.100.7"),
-        ("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.3", "198.51.100.7"),  # the left part is the client's
-        ("10.0.0.2", "nonsense", "10.0.0.2"),
+        ("127.0.0.2", "198.51.100.7", "198.51.100.7"),
+        ("127.0.0.2", "1.2.3.4, 198.51.100.7, 127.0.0.3", "198.51.100.7"),  # the left part is the client's
+        ("127.0.0.2", "nonsense", "127.0.0.2"),
     ],
 )
 def test_the_client_address_is_read_through_trusted_proxies_only(settings, remote, forwarded, expected):
-    settings.NCR_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.NCR_TRUSTED_PROXIES = ["127.0.0.2/31"]  # a proxy on loopback
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
