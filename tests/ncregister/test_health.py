@@ -1,4 +1,5 @@
 import json
+import time
 
 import requests
 
@@ -46,7 +47,12 @@ def test_prd_logs_only_json_lines_with_the_request_id_from_django_and_gunicorn()
             headers={"Host": "ncr.example.be", "X-Request-ID": "trace-42"},
             allow_redirects=False,
         )
-        log = server.log()
+        # gthread writes the access line after the response is sent: wait for it, briefly.
+        for _ in range(50):
+            log = server.log()
+            if '"gunicorn.access"' in log:
+                break
+            time.sleep(0.1)
     entries = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is JSON
     assert any(e["logger"] == "ncregister.startup" for e in entries)  # the start-up checks
     assert any(e["logger"] == "gunicorn.error" for e in entries)  # gunicorn's own start lines
