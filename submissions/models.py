@@ -245,6 +245,8 @@ def photo_path(instance, filename):
 class Photo(models.Model):
     non_conformity = models.ForeignKey(NonConformity, on_delete=models.PROTECT, related_name="photos")
     image = models.FileField(_("photo"), upload_to=photo_path)
+    # Made once (submissions.photos): the one lists, pages and the admin show; the photo opens on tap.
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_path, blank=True)
     content_type = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
 

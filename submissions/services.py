@@ -109,7 +109,9 @@ def add_photos(record, photos):
         raise ValidationError({"photos": exc.error_list}) from exc
     for prepared in photos:
         photo = Photo(non_conformity=record, content_type=prepared.content_type)
-        photo.image.save(prepared.name, ContentFile(prepared.content), save=True)
+        photo.image.save(prepared.name, ContentFile(prepared.content), save=False)
+        photo.thumbnail.save(f"klein-{prepared.name}", ContentFile(prepared.thumbnail), save=False)
+        photo.save()
 
 
 def apply_deadline(record, holidays=None):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("register/<int:pk>/corrigeren/", views.correct, name="register_correct"),
     path("register/<int:pk>/intrekken/", views.withdraw, name="register_withdraw"),
     path("register/foto/<int:photo_pk>/", views.photo, name="register_photo"),
+    path("register/foto/<int:photo_pk>/klein/", views.photo_thumbnail, name="register_photo_thumbnail"),
     path("register/uploads/", upload_views.upload_index, name="upload_index"),
     path("register/uploads/sjabloon.<str:kind>", upload_views.upload_template, name="upload_template"),
     path("register/uploads/<int:upload_pk>/", upload_views.upload_detail, name="upload_detail"),

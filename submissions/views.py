@@ -350,3 +350,12 @@ def photo(request, photo_pk):
     photo = get_object_or_404(photos_for_organisation(request), pk=photo_pk)
     audit_photo(request, photo)
     return photo_response(request, photo)
+
+
+@submitter_required
+@require_GET
+def photo_thumbnail(request, photo_pk):
+    """What pages show; the full photo (a download in the audit trail) opens on tap."""
+    return photo_response(
+        request, get_object_or_404(photos_for_organisation(request), pk=photo_pk), thumbnail=True
+    )

@@ -405,6 +405,12 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
                 name="submissions_nonconformity_photo",
             ),
             path(
+                "<int:record_id>/foto/<int:photo_id>/klein/",
+                view(self.photo_view, cacheable=True),
+                {"thumbnail": True},
+                name="submissions_nonconformity_photo_thumbnail",
+            ),
+            path(
                 "export/csv/", view(self.export_view), {"kind": "csv"}, name="submissions_nonconformity_csv"
             ),
             path(
@@ -439,12 +445,13 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     def overview_export_view(self, request):
         return overview_views.overview_export_view(request, self)
 
-    def photo_view(self, request, record_id, photo_id):
+    def photo_view(self, request, record_id, photo_id, thumbnail=False):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = get_object_or_404(Photo, pk=photo_id, non_conformity_id=record_id)
-        audit_photo(request, photo)
-        return photo_response(request, photo)
+        if not thumbnail:
+            audit_photo(request, photo)
+        return photo_response(request, photo, thumbnail=thumbnail)
 
     def export_view(self, request, kind):
         """The filtered list (same filters, search and order as the page) as CSV or XLSX: in the

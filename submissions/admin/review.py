@@ -69,11 +69,11 @@ class PhotoInline(GrantPermissionsMixin, admin.TabularInline):
 
     @admin.display(description=gettext_lazy("photo"))
     def preview(self, photo):
-        url = reverse("admin:submissions_nonconformity_photo", args=[photo.non_conformity_id, photo.pk])
+        args = [photo.non_conformity_id, photo.pk]
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" class="ncr-photo-thumb" alt="{}"></a>',
-            url,
-            url,
+            reverse("admin:submissions_nonconformity_photo", args=args),
+            reverse("admin:submissions_nonconformity_photo_thumbnail", args=args),
             _("Photo %(number)s") % {"number": photo.pk},
         )
 

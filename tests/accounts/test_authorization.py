@@ -68,6 +68,7 @@ EXPECTATIONS = {
     "register_correct": OWN_RECORD,
     "register_withdraw": OWN_RECORD,
     "register_photo": OWN_RECORD,
+    "register_photo_thumbnail": OWN_RECORD,
     "register_exports": SUBMITTER_PAGE,
     # The sample export is someone else's: nobody may fetch or restart it.
     "register_export_download": {**SUBMITTER_PAGE, "submitter_a": NOT_FOUND, "submitter_b": NOT_FOUND},
@@ -81,8 +82,8 @@ EXPECTATIONS = {
 
 # A valid 1x1 PNG for the sample photo.
 PNG_1PX = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c49444154789c63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082"
 )
 
 # Sample values for URL parameters; `record` is a non-conformity of collector A.
@@ -234,6 +235,7 @@ ADMIN_EXPECTATIONS = {
     "admin:view_on_site": admin_page(NOT_FOUND),  # records have no public page
     "admin:app_list": admin_page(OK),
     "admin:submissions_nonconformity_photo": admin_page(OK),
+    "admin:submissions_nonconformity_photo_thumbnail": admin_page(OK),
     "admin:submissions_nonconformity_csv": admin_page(OK),
     "admin:submissions_nonconformity_xlsx": admin_page(OK),
     "admin:submissions_nonconformity_exports": admin_page(OK),

@@ -19,6 +19,14 @@ SECURITY_HEADERS = {
 }
 
 
+PHOTO_URL_NAMES = {
+    "register_photo",
+    "register_photo_thumbnail",
+    "admin:submissions_nonconformity_photo",
+    "admin:submissions_nonconformity_photo_thumbnail",
+}
+
+
 def test_every_signed_in_page_says_no_store(clients, objects):
     """Every URL of the resolver, as a submitter and as an OVAM manager: whatever answers 200 is not kept."""
     patterns = list(walk(get_resolver().url_patterns))
@@ -36,7 +44,7 @@ def test_every_signed_in_page_says_no_store(clients, objects):
                 continue
             answered.append(name)
             cache_control = response.get("Cache-Control", "")
-            if name in {"register_photo", "admin:submissions_nonconformity_photo"}:
+            if name in PHOTO_URL_NAMES:
                 assert cache_control == "private, no-cache", name
             else:
                 assert "no-store" in cache_control, (name, persona, cache_control)
@@ -47,6 +55,7 @@ def test_every_signed_in_page_says_no_store(clients, objects):
         "upload_index",
         "upload_errors",
         "register_export_csv",
+        "register_photo_thumbnail",
     } <= set(answered)
     assert "admin:submissions_nonconformity_changelist" in answered
 
@@ -55,8 +64,9 @@ def test_anonymous_pages_may_be_cached(client, db):
     assert "no-store" not in client.get("/").get("Cache-Control", "")
 
 
-def test_a_photo_is_private_no_cache_with_an_etag_and_a_second_look_costs_a_304(clients, objects):
-    url = url_for("register_photo", dict(walk(get_resolver().url_patterns))["register_photo"], objects)
+@pytest.mark.parametrize("name", ["register_photo", "register_photo_thumbnail"])
+def test_a_photo_is_private_no_cache_with_an_etag_and_a_second_look_costs_a_304(clients, objects, name):
+    url = url_for(name, dict(walk(get_resolver().url_patterns))[name], objects)
     first = clients["submitter_a"].get(url)
     assert first.status_code == 200
     assert first["Cache-Control"] == "private, no-cache"

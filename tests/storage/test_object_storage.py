@@ -85,7 +85,9 @@ def test_a_photo_is_stored_in_the_bucket_and_served_only_through_the_permission_
     photo = SimpleUploadedFile("foto.png", image_bytes("PNG"), "image/png")
     assert client.post(reverse("register_new"), {**form_data(), "photos": [photo]}).status_code == 302
     stored = Photo.objects.get()
-    assert keys(bucket) == [stored.image.name]
+    assert sorted(keys(bucket)) == sorted([stored.image.name, stored.thumbnail.name])
+    thumbnail = client.get(reverse("register_photo_thumbnail", args=[stored.pk]))
+    assert b"".join(thumbnail.streaming_content)[:2] == b"\xff\xd8"
     served = client.get(reverse("register_photo", args=[stored.pk]))
     assert served.status_code == 200
     assert (
