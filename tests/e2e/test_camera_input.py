@@ -37,4 +37,4 @@ def test_a_photo_from_the_camera_input_is_stored_while_the_camera_api_is_denied(
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("main")).to_contain_text("De non-conformiteit werd geregistreerd.")
     assert NonConformity.objects.get().photos.count() == 1
-    assert len(list(tmp_path.rglob("*.jpg"))) == 1
+    assert len(list(tmp_path.rglob("*.jpg"))) == 2  # the photo and its thumbnail
