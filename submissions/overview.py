@@ -1,10 +1,11 @@
 """The repeat-offender overview: producers ranked by their non-conformities over whole months.
 
-The counts (ranking, chart, previous period, top 3 streams) come from the summary tables the worker
-keeps up to date (submissions/summary.py); only name, municipality and collectors are read from the
-records of the producers on the page.
+The counts (ranking, chart, previous period, top 3 streams) come from the summary tables the services
+keep in the writer's transaction (submissions/summary.py); only name, municipality and collectors are
+read from the records of the producers on the page. Withdrawn records count nowhere.
 """
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from ncregister.identifiers import format_enterprise_number
+from submissions import workflow
 from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, WasteStream
 from submissions.months import add_months, month_of, months_between
 
@@ -62,7 +64,10 @@ class ProducerRow:
 
 
 def in_period(start, end):
-    return NonConformity.objects.filter(observed_on__gte=start, observed_on__lt=end)
+    """The records that count in [start, end): a withdrawn record is no non-conformity any more."""
+    return NonConformity.objects.filter(observed_on__gte=start, observed_on__lt=end).exclude(
+        status=workflow.Status.WITHDRAWN
+    )
 
 
 def summary_in_period(model, start, end):
@@ -203,10 +208,20 @@ def monthly_counts(start, end):
     return months
 
 
+GENERATION_KEY = "ncr:overview:generation"
+
+
+def forget_figures():
+    """Every cached period goes stale at once (after a withdrawal, a correction, a rebuild)."""
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
 def cached_figures(start, end):
     """(ranking, months) for the period, computed at most every CACHE_SECONDS: an analysis page that
-    several people open for the same period need not read a year of records each time."""
-    key = f"ncr:overview:{start.isoformat()}:{end.isoformat()}:{PAGE_SIZE}"
+    several people open for the same period need not read a year of records each time. New records
+    may take that long to show; a record that stops counting leaves at once (forget_figures)."""
+    generation = cache.get(GENERATION_KEY, 0)
+    key = f"ncr:overview:{generation}:{start.isoformat()}:{end.isoformat()}:{PAGE_SIZE}"
     figures = cache.get(key)
     if figures is None:
         figures = (ranking(start, end), monthly_counts(start, end))

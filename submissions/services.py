@@ -157,6 +157,10 @@ def _set_streams_quietly(record, waste_streams):
         record.waste_streams.set(waste_streams)
 
 
+def _stream_ids(record):
+    return list(record.waste_streams.values_list("pk", flat=True))
+
+
 def _lock(record, expected_version):
     locked = NonConformity.objects.select_for_update().get(pk=record.pk)
     if expected_version is not None and locked.version != int(expected_version):
@@ -169,7 +173,7 @@ def correct_non_conformity(record, *, user, role, data, waste_streams, expected_
     """A submitter's correction, while the workflow allows `role` to correct the record."""
     locked = _lock(record, expected_version)
     workflow.check_correction(locked.status, role)
-    before = summary.contribution(locked, locked.waste_streams.values_list("pk", flat=True))
+    before = summary.contribution(locked, _stream_ids(locked))
     for field in SUBMITTED_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
@@ -191,13 +195,14 @@ def withdraw(record, *, user, role, reason, expected_version):
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the withdrawal.")]}, code="reason_required")
     locked = _lock(record, expected_version)
-    before = summary.contribution(locked)
+    streams = _stream_ids(locked)
+    before = summary.contribution(locked, streams)
     locked.transition_to(workflow.Status.WITHDRAWN, role)
     locked.withdrawal_reason = reason
     locked.version += 1
     _save_quietly(locked)
     record_history(locked, user, "~", reason=Reason.WITHDRAWAL, actor=actor_for(role))
-    summary.record_change(before, summary.contribution(locked))
+    summary.record_change(before, summary.contribution(locked, streams))  # it counts nowhere any more
     return locked
 
 
@@ -205,12 +210,13 @@ def withdraw(record, *, user, role, reason, expected_version):
 def transition(record, new_status, *, user, role, expected_version=None):
     """A review step, if the workflow allows `role` to make it."""
     locked = _lock(record, expected_version)
-    before = summary.contribution(locked)
+    streams = _stream_ids(locked)
+    before = summary.contribution(locked, streams)
     locked.transition_to(new_status, role)
     locked.version += 1
     _save_quietly(locked)
     record_history(locked, user, "~", reason=status_reason(new_status), actor=actor_for(role))
-    summary.record_change(before, summary.contribution(locked))  # nothing today: only withdrawal counts
+    summary.record_change(before, summary.contribution(locked, streams))  # a move to withdrawn counts out
     return locked
 
 
@@ -284,7 +290,7 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
 def count_upload(upload):
     """Add an upload's stored records to the counters, once, in the import's transaction before it
     is accepted: the upload is accepted exactly when its records count everywhere."""
-    summary.add_upload(upload.pk)
+    summary.count_records(NonConformity.objects.filter(upload_id=upload.pk), 1)
 
 
 def _history_models():

@@ -3,7 +3,10 @@
 - OrganisationMonth: the register page's counts (records, late, refused) per organisation × month;
   withdrawn records do not count;
 - ProducerMonth and ProducerMonthStream: the repeat-offender overview's counts per producer × month
-  (× waste stream); every record counts, whatever its status.
+  (× waste stream).
+
+A withdrawn record counts nowhere (it is no non-conformity any more): a withdrawal takes it away from
+every table, in its own transaction.
 
 A write adds its deltas with upserts (`INSERT … ON CONFLICT DO UPDATE`): row locks, which PostgreSQL
 keeps on the rows themselves, so an upload of any size needs no more entries in the lock table than
@@ -11,6 +14,10 @@ a single record (no advisory lock per key). Every writer takes its rows table by
 of TABLES and within a table in key order, so two writers touching the same keys wait for each other
 and never deadlock; deltas add up, so the result is the same as one after the other. `rebuild`
 recomputes everything from the records (demo data, benchmark, `manage.py rebuild_overview`).
+
+Two entry points for writers: `record_change(before, after)` for one record (the difference between
+two `contribution`s, so a correction moving a record to another key takes its locks once, in order),
+and `count_records(records, sign)` for a set (an upload, a set withdrawal), one statement per table.
 """
 
 from collections import defaultdict
@@ -42,17 +49,17 @@ def key_of(record):
 
 
 def contribution(record, stream_ids=()):
-    """What `record` (as it is now, with these waste streams) adds to each table: {model: {key: counts}}."""
+    """What `record` (as it is now, with these waste streams) adds to each table: {model: {key: counts}};
+    nothing when it is withdrawn."""
+    if record.status == workflow.Status.WITHDRAWN:
+        return {}
     month = month_of(record.observed_on)
     refused = int(record.action == REFUSED)
-    counts = {
+    return {
+        OrganisationMonth: {(record.organisation_id, month): (1, int(record.is_late), refused)},
         ProducerMonth: {(record.producer_enterprise_number, month): (1, refused)},
         ProducerMonthStream: {(record.producer_enterprise_number, month, pk): (1,) for pk in stream_ids},
-        OrganisationMonth: {},
     }
-    if record.status != workflow.Status.WITHDRAWN:
-        counts[OrganisationMonth] = {(record.organisation_id, month): (1, int(record.is_late), refused)}
-    return counts
 
 
 def record_change(before, after):
@@ -64,11 +71,15 @@ def record_change(before, after):
                 total = deltas[model][key]
                 for index, value in enumerate(values):
                     total[index] += sign * value
+    changed = False
     for model, keys, values in TABLES:
         for key in sorted(deltas[model]):
             change = deltas[model][key]
             if any(change):
                 _apply_one(model, keys, values, key, change)
+                changed = True
+    if changed and before is not None:
+        transaction.on_commit(overview_changed)  # a correction or withdrawal shows at once
 
 
 def _zeros(width):
@@ -106,46 +117,84 @@ def _month_sql():
 
 
 def _selects(where):
-    """Per table: the SELECT adding up the records that satisfy `where` (SQL on alias nc), in key order.
-    Only table names, fixed expressions and `where` (a constant of this module) are formatted in."""
+    """Per table: the SELECT adding up the records that satisfy `where` (SQL on alias nc) and are not
+    withdrawn, in key order, its columns named as the table's. Only table names, fixed expressions and
+    `where` (built in this module) are formatted in."""
     ops = connection.ops
     nc = ops.quote_name(NonConformity._meta.db_table)
     link = ops.quote_name(WasteStreamLink._meta.db_table)
-    month = _month_sql()
-    refused = "sum(CASE WHEN nc.action = 'refused' THEN 1 ELSE 0 END)"
+    month = f"{_month_sql()} AS month"
+    counted = f"({where}) AND nc.status <> '{workflow.Status.WITHDRAWN}'"
+    refused = "sum(CASE WHEN nc.action = 'refused' THEN 1 ELSE 0 END) AS refused"
     return {
         OrganisationMonth: (
-            f"SELECT nc.organisation_id, {month}, count(*), sum(CASE WHEN nc.is_late THEN 1 ELSE 0 END), "  # noqa: S608
-            f"{refused} FROM {nc} AS nc WHERE ({where}) AND nc.status <> '{workflow.Status.WITHDRAWN}' "
-            "GROUP BY 1, 2 ORDER BY 1, 2"
+            f"SELECT nc.organisation_id AS organisation_id, {month}, count(*) AS records, "  # noqa: S608
+            f"sum(CASE WHEN nc.is_late THEN 1 ELSE 0 END) AS late, {refused} "
+            f"FROM {nc} AS nc WHERE {counted} GROUP BY 1, 2 ORDER BY 1, 2"
         ),
         ProducerMonth: (
-            f"SELECT nc.producer_enterprise_number, {month}, count(*), {refused} "  # noqa: S608
-            f"FROM {nc} AS nc WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2"
+            f"SELECT nc.producer_enterprise_number AS producer_enterprise_number, {month}, "  # noqa: S608
+            f"count(*) AS records, {refused} FROM {nc} AS nc WHERE {counted} GROUP BY 1, 2 ORDER BY 1, 2"
         ),
         ProducerMonthStream: (
-            f"SELECT nc.producer_enterprise_number, {month}, l.wastestream_id, count(*) "  # noqa: S608
-            f"FROM {nc} AS nc JOIN {link} AS l ON l.nonconformity_id = nc.id WHERE {where} "
+            f"SELECT nc.producer_enterprise_number AS producer_enterprise_number, {month}, "  # noqa: S608
+            f"l.wastestream_id AS waste_stream_id, count(*) AS records FROM {nc} AS nc "
+            f"JOIN {link} AS l ON l.nonconformity_id = nc.id WHERE {counted} "
             "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         ),
     }
 
 
-def add_upload(upload_id):
-    """Count an upload's records, inside the import's transaction: one upsert per table, whatever the
-    number of (organisation/producer, month) keys, taken in key order."""
+def count_records(records, sign):
+    """Add (sign=1) or take away (sign=-1) what the records of the queryset `records`, as they are now,
+    count in every table; inside the caller's transaction, one statement per table (three to take
+    away), whatever the number of keys, rows taken in key order. Withdrawn records count nothing: a
+    set withdrawal calls this with -1 on the records it withdraws *before* changing their status."""
+    subquery, params = records.order_by().values("pk").query.sql_with_params()
+    selects = _selects(f"nc.id IN ({subquery})")
     ops = connection.ops
     with connection.cursor() as cursor:
         for model, keys, values in TABLES:
             table = ops.quote_name(model._meta.db_table)
-            updates = ", ".join(f"{v} = {table}.{v} + EXCLUDED.{v}" for v in values)
-            # `WHERE true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
+            select = selects[model]
+            if sign > 0:
+                updates = ", ".join(f"{v} = {table}.{v} + EXCLUDED.{v}" for v in values)
+                # `WHERE true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join((*keys, *values))}) "  # noqa: S608
+                    f"SELECT * FROM ({select}) AS d WHERE true "
+                    f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
+                    params,
+                )
+                continue
+            # Only counted records are taken away, so their rows exist. Lock them in key order first
+            # (an UPDATE … FROM locks in join order); an emptied row goes, as a rebuild would not write it.
+            match = " AND ".join(f"t.{k} = d.{k}" for k in keys)
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT 1 FROM {table} AS t JOIN ({select}) AS d ON {match} "  # noqa: S608
+                    f"ORDER BY {', '.join(f't.{k}' for k in keys)} FOR UPDATE OF t",
+                    params,
+                )
+            assignments = ", ".join(f"{v} = t.{v} - d.{v}" for v in values)
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join((*keys, *values))}) "  # noqa: S608
-                f"SELECT * FROM ({_selects('nc.upload_id = %s')[model]}) AS d WHERE true "
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
-                [upload_id],
+                f"UPDATE {table} AS t SET {assignments} FROM ({select}) AS d WHERE {match}",  # noqa: S608
+                params,
             )
+            cursor.execute(
+                f"DELETE FROM {table} AS t WHERE t.records = 0 "  # noqa: S608
+                f"AND EXISTS (SELECT 1 FROM ({select}) AS d WHERE {match})",
+                params,
+            )
+    if sign < 0:
+        transaction.on_commit(overview_changed)
+
+
+def overview_changed():
+    """Records stopped counting: the overview's cached figures (submissions/overview.py) are stale."""
+    from submissions.overview import forget_figures
+
+    forget_figures()
 
 
 @transaction.atomic
@@ -161,6 +210,7 @@ def rebuild():
         if connection.vendor == "postgresql":
             for model, _keys, _values in TABLES:
                 cursor.execute(f"ANALYZE {ops.quote_name(model._meta.db_table)}")
+    transaction.on_commit(overview_changed)
 
 
 def register_counts(organisation_id, today):

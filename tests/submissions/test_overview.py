@@ -6,12 +6,14 @@ import io
 import random
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from submissions import overview
+from accounts.roles import REVIEWER, SUBMITTER
+from submissions import overview, services
 from submissions.admin.chart import chart
-from submissions.models import NonConformity, ProducerMonth
+from submissions.models import NonConformity, ProducerMonth, WasteStream
 
 URL = reverse("admin:submissions_nonconformity_overview")
 GARAGE = {
@@ -65,15 +67,122 @@ def test_the_chart_has_every_month_of_the_period(history):
     assert bars[2]["height"] > bars[0]["height"] > bars[1]["height"] == 0
 
 
+def withdraw(record):
+    services.withdraw(
+        record, user=record.submitted_by, role=SUBMITTER, reason="Vergissing.", expected_version=None
+    )
+
+
 def test_the_figures_equal_a_plain_count_over_the_records(history):
+    counted = NonConformity.objects.exclude(status="withdrawn")
+    bakery_2026 = list(
+        NonConformity.objects.filter(producer_name="Bakkerij De Korenaar", observed_on__year=2026)
+    )
+    withdraw(bakery_2026[0])
+    services.correct_non_conformity(  # another producer, month and stream
+        bakery_2026[1],
+        user=bakery_2026[1].submitted_by,
+        role=SUBMITTER,
+        data={**GARAGE, "observed_on": dt.date(2025, 11, 3)},
+        waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
+        expected_version=None,
+    )
+    record = services.transition(
+        bakery_2026[2], "under_review", user=bakery_2026[2].submitted_by, role=REVIEWER
+    )
+    services.transition(record, "closed", user=record.submitted_by, role=REVIEWER)
     start, end = dt.date(2025, 2, 1), dt.date(2026, 7, 1)
-    for row in overview.ranking(start, end):
-        records = NonConformity.objects.filter(
+    ranked = overview.ranking(start, end)
+    assert len(ranked) == counted.values("producer_enterprise_number").distinct().count() == 2
+    for row in ranked:
+        records = counted.filter(
             producer_enterprise_number=row.enterprise_number, observed_on__gte=start, observed_on__lt=end
         )
         assert row.count == records.count()
         assert row.refused == records.filter(action="refused").count()
-    assert sum(n for _month, n in overview.monthly_counts(start, end)) == 10
+        streams = records.values("waste_streams").annotate(n=Count("*")).order_by("-n", "waste_streams")
+        assert row.streams == [str(WasteStream.objects.get(pk=s["waste_streams"])) for s in streams[:3]]
+    months = overview.monthly_counts(start, end)
+    assert (
+        sum(n for _month, n in months)
+        == counted.filter(observed_on__gte=start, observed_on__lt=end).count()
+        == 9
+    )
+    assert dict(months)[dt.date(2025, 11, 1)] == 1
+
+
+def test_a_withdrawn_record_disappears_from_every_figure(
+    client, reviewer, history, committed, make_record, organisation_b
+):
+    query = {"van": "2026-01", "tot": "2026-12"}
+    export = reverse("admin:submissions_nonconformity_overview_export")
+    # Four records under another name and municipality: counted, they would make the bakery's name and place.
+    [
+        make_record(
+            organisation_b,
+            observed_on=dt.date(2026, 8, 3),
+            streams=(11,),
+            action="refused",
+            producer_name="Verkeerde naam",
+            municipality="Brugge",
+        )
+        for _ in range(4)
+    ]
+    assert client.get(URL, query).context["rows"][0].name == "Verkeerde naam"  # the figures are cached now
+    with committed():
+        for record in NonConformity.objects.filter(organisation=organisation_b):  # the four and one more
+            withdraw(record)
+        withdraw(
+            NonConformity.objects.get(producer_name="Bakkerij De Korenaar", observed_on=dt.date(2026, 3, 9))
+        )
+        withdraw(
+            NonConformity.objects.get(producer_name="Bakkerij De Korenaar", observed_on=dt.date(2025, 5, 1))
+        )
+
+    response = client.get(URL, query)
+    garage, bakery = response.context["rows"]
+    assert (bakery.enterprise_number, bakery.count, bakery.refused, bakery.previous) == (
+        "0405546706",
+        1,
+        1,
+        0,
+    )
+    assert (bakery.name, bakery.municipality) == ("Bakkerij De Korenaar", "")
+    assert bakery.streams == ["16° pmd-afval"]
+    assert bakery.collectors == ["Afvalinzameling Alfa NV"]
+    assert garage.count == 2
+    bars = {bar["month"]: bar["count"] for bar in response.context["chart"]["bars"]}
+    assert (bars[dt.date(2026, 3, 1)], bars[dt.date(2026, 8, 1)]) == (1, 0)
+    content = response.content.decode()
+    assert "Verkeerde naam" not in content
+    assert "Brugge" not in content
+    assert "Containerdienst Beta BV" not in content
+
+    rows = list(csv.reader(io.StringIO(client.get(export, query).content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [
+        [
+            "0353.456.320",
+            "Garage Vermeulen",
+            "Gent",
+            "2",
+            "0",
+            "2° glasafval",
+            "Afvalinzameling Alfa NV",
+            "4",
+            "-2",
+        ],
+        [
+            "0405.546.706",
+            "Bakkerij De Korenaar",
+            "",
+            "1",
+            "1",
+            "16° pmd-afval",
+            "Afvalinzameling Alfa NV",
+            "0",
+            "1",
+        ],
+    ]
 
 
 def test_the_page_links_each_producer_to_the_filtered_list(client, reviewer, history):

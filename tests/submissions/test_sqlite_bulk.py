@@ -8,8 +8,8 @@ SCRIPT = """
 import datetime as dt, json
 from django.utils import timezone
 from accounts.models import Organisation, User
-from submissions import services
-from submissions.models import NonConformity, Upload
+from submissions import services, summary
+from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, Upload
 from submissions.validation import StreamCatalogue, validate_record
 
 org = Organisation.objects.create(code="0405546706", name="Alfa")
@@ -27,7 +27,13 @@ for n in range(3):
 stored = services.store_upload_rows(upload, rows, holidays=set())
 record = NonConformity.objects.order_by("id").first()
 history = record.history.get()
+services.count_upload(upload)
+counted = [list(ProducerMonth.objects.values_list("records", "refused"))]
+summary.count_records(NonConformity.objects.filter(pk=record.pk), -1)  # as a set withdrawal does
+counted.append(list(ProducerMonth.objects.values_list("records", "refused")))
+counted.append(sorted(ProducerMonthStream.objects.values_list("records", flat=True)))
 print(json.dumps({
+    "counted": counted,
     "vendor": __import__("django.db").db.connection.vendor,
     "stored": stored,
     "records": NonConformity.objects.filter(upload=upload, source="upload").count(),
@@ -41,7 +47,7 @@ print(json.dumps({
 """
 
 
-def test_make_runs_sqlite_bulk_path_writes_records_streams_and_their_history(tmp_path):
+def test_make_runs_sqlite_bulk_path_writes_records_streams_their_history_and_counts(tmp_path):
     env = clean_env(NCR_ENV="dev", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     migrated = manage("migrate", "--noinput", env=env)
     assert migrated.returncode == 0, migrated.stderr
@@ -49,6 +55,7 @@ def test_make_runs_sqlite_bulk_path_writes_records_streams_and_their_history(tmp
     assert result.returncode == 0, result.stderr
     facts = json.loads(result.stdout.strip().splitlines()[-1])
     assert facts == {
+        "counted": [[[3, 3]], [[2, 2]], [2, 2]],
         "vendor": "sqlite",
         "stored": 3,
         "records": 3,

@@ -1,13 +1,13 @@
 """The counters (register page and overview), kept by the services in the same transaction as the records."""
 
 import datetime as dt
+import importlib
 import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Count
 
-from accounts.roles import SUBMITTER
+from accounts.roles import REVIEWER, SUBMITTER
 from submissions import services, summary
 from submissions.imports import runner
 from submissions.imports.intake import receive_upload
@@ -64,9 +64,9 @@ def plain_register():
 
 
 def plain_counts():
-    """What the summary must say, counted straight from the records."""
+    """What the summary must say, counted straight from the records: withdrawn ones left out."""
     counts = {}
-    for record in NonConformity.objects.all():
+    for record in NonConformity.objects.exclude(status="withdrawn"):
         records, refused = counts.get(summary.key_of(record), (0, 0))
         counts[summary.key_of(record)] = (records + 1, refused + record.refused)
     return counts
@@ -97,13 +97,32 @@ def test_a_correction_moves_the_count_to_the_new_month_and_producer(db, make_rec
     assert streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 1, ("0353456320", dt.date(2026, 4, 1), 2): 1}
 
 
-def test_a_withdrawal_leaves_the_overview_and_leaves_the_register_counts(db, make_record, organisation_a):
-    record = make_record(organisation_a, observed_on=dt.date(2026, 3, 2), action="refused")
+def test_a_withdrawal_leaves_every_count(db, make_record, organisation_a):
+    kept = make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16,))
+    record = make_record(organisation_a, observed_on=dt.date(2026, 3, 9), streams=(16, 3), action="refused")
     services.withdraw(
         record, user=record.submitted_by, role=SUBMITTER, reason="Dubbel.", expected_version=record.version
     )
-    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 1)}  # every status counts in the overview
-    assert register() == {}  # a withdrawn record does not count on the register page
+    assert months() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}
+    assert streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 1}
+    assert register() == {(organisation_a.pk, dt.date(2026, 3, 1)): (1, int(kept.is_late), 0)}
+
+
+def test_a_withdrawn_set_is_taken_away_at_once(db, make_record, organisation_a):
+    """The set-based API a bulk withdrawal uses: -1 on the records before their status changes."""
+    records = [
+        make_record(organisation_a, observed_on=dt.date(2026, 3, day), streams=(16, 3), action="refused")
+        for day in (2, 9)
+    ]
+    make_record(organisation_a, observed_on=dt.date(2026, 4, 1), **GARAGE)
+    chosen = NonConformity.objects.filter(pk__in=[r.pk for r in records])
+    summary.count_records(chosen, -1)
+    chosen.update(status="withdrawn")
+    assert months() == plain_counts() == {("0353456320", dt.date(2026, 4, 1)): (1, 0)}
+    assert streams() == {("0353456320", dt.date(2026, 4, 1), 16): 1}
+    assert register() == plain_register()
+    summary.count_records(chosen, -1)  # already withdrawn: they count nothing to take away
+    assert months() == plain_counts()
 
 
 def test_an_upload_counts_when_it_is_accepted_in_the_same_transaction(
@@ -151,7 +170,18 @@ def test_a_rejected_upload_counts_nowhere(db, organisation_a, django_user_model,
     assert months() == register() == {}
 
 
-def test_rebuild_equals_the_incremental_counts_on_random_records(db, make_record, organisation_a):
+def plain_streams():
+    counts = {}
+    links = NonConformity.waste_streams.through.objects.exclude(nonconformity__status="withdrawn")
+    for link in links.select_related("nonconformity", "wastestream"):
+        key = (*summary.key_of(link.nonconformity), link.wastestream.number)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def test_the_counts_equal_a_direct_count_after_corrections_withdrawals_and_reviews(
+    db, make_record, organisation_a
+):
     rng = random.Random(7)
     producers = [{}, GARAGE, {**GARAGE, "producer_enterprise_number": "0202239951"}]
     records = [
@@ -164,26 +194,49 @@ def test_rebuild_equals_the_incremental_counts_on_random_records(db, make_record
         )
         for _ in range(40)
     ]
-    for record in records[:10]:
+    for record in records[:15]:  # another date, producer, action and streams
         services.correct_non_conformity(
             record,
             user=record.submitted_by,
             role=SUBMITTER,
-            data={"observed_on": record.observed_on + dt.timedelta(days=rng.randrange(90))},
-            waste_streams=WasteStream.objects.filter(number=3, valid_from__isnull=True),
+            data={
+                "observed_on": record.observed_on + dt.timedelta(days=rng.randrange(90)),
+                "action": rng.choice(["refused", "registered"]),
+                **rng.choice(producers),
+            },
+            waste_streams=WasteStream.objects.filter(
+                number__in=rng.sample([2, 3, 16], 2), valid_from__isnull=True
+            ),
             expected_version=record.version,
         )
-    for record in records[10:15]:
+    for record in records[10:20]:
         services.withdraw(
-            record, user=record.submitted_by, role=SUBMITTER, reason="Dubbel.", expected_version=1
+            record, user=record.submitted_by, role=SUBMITTER, reason="Dubbel.", expected_version=None
+        )
+    for record in records[20:30]:
+        record = services.transition(record, "under_review", user=record.submitted_by, role=REVIEWER)
+        services.transition(
+            record, rng.choice(["closed", "referred"]), user=record.submitted_by, role=REVIEWER
         )
     incremental = (months(), streams(), register())
-    assert incremental[0] == plain_counts()
-    assert incremental[2] == plain_register()
+    assert incremental == (plain_counts(), plain_streams(), plain_register())
+    assert sum(records for records, _refused in incremental[0].values()) == 30
     summary.rebuild()
     assert (months(), streams(), register()) == incremental
-    links = NonConformity.waste_streams.through.objects.values("wastestream__number").annotate(n=Count("*"))
-    assert sum(incremental[1].values()) == sum(link["n"] for link in links)
+
+
+def test_the_migration_rebuilds_the_overview_without_withdrawn_records(db, make_record, organisation_a):
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("submissions.migrations.0015_overview_without_withdrawn")
+    record = make_record(organisation_a, observed_on=dt.date(2026, 3, 2), streams=(16, 3))
+    make_record(organisation_a, observed_on=dt.date(2026, 3, 9))
+    NonConformity.objects.filter(pk=record.pk).update(status="withdrawn")  # as it was: still counted
+    with connection.schema_editor() as editor:
+        migration.rebuild(apps, editor)
+    assert months() == plain_counts() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}
+    assert streams() == plain_streams() == {(BAKERY, dt.date(2026, 3, 1), 16): 1}
 
 
 @pytest.mark.django_db
@@ -191,5 +244,11 @@ def test_the_command_rebuilds_everything(make_record, organisation_a):
     from django.core.management import call_command
 
     make_record(organisation_a, observed_on=dt.date(2026, 3, 2))
+    record = make_record(organisation_a, observed_on=dt.date(2026, 3, 9), streams=(3,))
+    services.withdraw(record, user=record.submitted_by, role=SUBMITTER, reason="Fout.", expected_version=None)
+    incremental = (months(), streams(), register())
+    ProducerMonthStream.objects.all().delete()
+    ProducerMonth.objects.all().delete()
     call_command("rebuild_overview", verbosity=0)
+    assert (months(), streams(), register()) == incremental
     assert months() == plain_counts() == {(BAKERY, dt.date(2026, 3, 1)): (1, 0)}
