@@ -9,6 +9,12 @@ class Organisation(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True, help_text=_("KBO number or OVO code"))
     name = models.CharField(_("name"), max_length=255)
     audience = models.CharField(_("audience"), max_length=8, blank=True, help_text=_("ACM target group code"))
+    # How a collector's customers reach it: printed on the notices to customers (OVAM-beheerders keep it).
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    address = models.TextField(
+        _("address"), blank=True, help_text=_("Street and number, postcode and municipality.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -26,6 +26,7 @@ class Reason(models.TextChoices):
     CORRECTION = "correction", gettext_lazy("Corrected by the submitter")
     WITHDRAWAL = "withdrawal", gettext_lazy("Withdrawn by the submitter")
     REVIEW = "review", gettext_lazy("Review details changed")
+    CUSTOMER_INFORMED = "customer_informed", gettext_lazy("Customer informed")
     TO_UNDER_REVIEW = STATUS_PREFIX + workflow.Status.UNDER_REVIEW, workflow.Status.UNDER_REVIEW.label
     TO_CLOSED = STATUS_PREFIX + workflow.Status.CLOSED, workflow.Status.CLOSED.label
     TO_REFERRED = STATUS_PREFIX + workflow.Status.REFERRED, workflow.Status.REFERRED.label

@@ -399,3 +399,22 @@ def _bulk_create_upload_rows(records, upload, now):
             for link in links
         ]
     )
+
+
+@transaction.atomic
+def mark_customer_informed(records, *, user, role, day=None):
+    """The notice reached the customer on `day` (today): set "customer informed on" where it is still
+    empty, one history row per record changed; withdrawn records and dates before the non-conformity are
+    left alone. Returns how many records were marked."""
+    day = day or timezone.localdate()
+    marked = 0
+    todo = records.filter(customer_informed_on__isnull=True, observed_on__lte=day).exclude(
+        status=workflow.Status.WITHDRAWN
+    )
+    for locked in todo.select_for_update().order_by("pk"):
+        locked.customer_informed_on = day
+        locked.version += 1
+        _save_quietly(locked)
+        record_history(locked, user, "~", reason=Reason.CUSTOMER_INFORMED, actor=actor_for(role))
+        marked += 1
+    return marked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import upload_views, views
+from submissions import notice_views, upload_views, views
 
 urlpatterns = [
     path("register/", views.home, name="register_home"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("register/<int:pk>/", views.detail, name="register_detail"),
     path("register/<int:pk>/corrigeren/", views.correct, name="register_correct"),
     path("register/<int:pk>/intrekken/", views.withdraw, name="register_withdraw"),
+    path("register/<int:pk>/melding/", notice_views.notice, name="register_notice"),
+    path("register/<int:pk>/melding.pdf", notice_views.notice_pdf, name="register_notice_pdf"),
+    path("register/<int:pk>/melding/verzonden/", notice_views.notice_sent, name="register_notice_sent"),
     path("register/foto/<int:photo_pk>/", views.photo, name="register_photo"),
     path("register/foto/<int:photo_pk>/klein/", views.photo_thumbnail, name="register_photo_thumbnail"),
     path("register/uploads/", upload_views.upload_index, name="upload_index"),

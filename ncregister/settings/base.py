@@ -324,6 +324,8 @@ LOGGING = {
         # Our request log line replaces Django's own per-request lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # a line per rendering step otherwise
+        "fontTools": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "ncregister.views.csrf_failure"
