@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+    OIDCLogoutView,
+)
 
 from accounts import roles
 from accounts.grants import Grant, save_grant
@@ -42,6 +46,8 @@ ALGORITHM = "RS256"  # ACM/IDM signs ID tokens with RS256; anything else is refu
 REAUTH_NEEDED = "ncr_reauth_needed"
 REAUTH_REQUESTED_AT = "ncr_reauth_requested_at"
 AUTH_TIME_LEEWAY = 30  # seconds of clock difference with the provider
+# Set in the signed-out session by "Wissel van organisatie": the next sign-in names its organisation.
+SWITCHING = "ncr_switching"
 
 
 class TokenRefused(SuspiciousOperation):
@@ -325,6 +331,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
         self.request.session.pop(REAUTH_REQUESTED_AT, None)
         grant = self.user.ncr_grant
         save_grant(self.request.session, grant)
+        if self.request.session.pop(SWITCHING, False):
+            message = _("You are now signed in for %(organisation)s.")
+            messages.success(self.request, message % {"organisation": grant.orgname or grant.orgcode})
         organisation = Organisation.objects.filter(pk=grant.organisation_id).first()
         record(
             self.request, Kind.SIGN_IN, person=self.user, organisation=organisation, roles=sorted(grant.roles)
@@ -346,6 +355,19 @@ class CallbackView(OIDCAuthenticationCallbackView):
             {"provider_unavailable": unavailable},
             status=503 if unavailable else 403,
         )
+
+
+class SignOutView(OIDCLogoutView):
+    """The library's logout (local, then ACM/IDM's end-session endpoint), telling the person it worked.
+
+    The message travels in the messages cookie through ACM/IDM's logout back to the landing page."""
+
+    def post(self, request):
+        signed_in = request.user.is_authenticated
+        response = super().post(request)
+        if signed_in:
+            messages.success(request, _("You are signed out."))
+        return response
 
 
 def provider_logout_url(request):

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.middleware import SESSION_ENDED
+from accounts.oidc import SWITCHING
 from audit.events import Kind, record
 from ncregister import ratelimit
 
@@ -52,9 +53,14 @@ def help_local_admin(request):
     return render(request, "accounts/help.html", _environment_context())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def switch_organisation(request):
-    """Log out here, then ask ACM/IDM for another identity (login_hint switch_id)."""
+    """GET asks first (signing out loses what is not saved); POST logs out here, then asks ACM/IDM for
+    another identity (login_hint switch_id)."""
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("landing")
+        return render(request, "accounts/switch_organisation.html")
     retry_after = ratelimit.over_address_limit(
         request, "switch", settings.NCR_SWITCHES_PER_ADDRESS_PER_MINUTE
     )
@@ -68,4 +74,6 @@ def switch_organisation(request):
     record(request, Kind.ORGANISATION_SWITCH)
     request.audit_logout_recorded = True
     logout(request)
+    # In the new, signed-out session: the sign-in that follows names the organisation chosen.
+    request.session[SWITCHING] = True
     return redirect(f"{reverse('oidc_authentication_init')}?wissel=1")

@@ -2,6 +2,7 @@
 organisation codes ACM/IDM sends. Used by both apps (accounts imports nothing from submissions)."""
 
 import re
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,14 @@ def normalise_postcode(value):
 def format_enterprise_number(digits):
     """0405546706 -> 0405.546.706"""
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}" if len(digits or "") == 10 else digits
+
+
+KBO_PUBLIC_SEARCH = "https://kbopub.economie.fgov.be/kbopub/zoeknummerform.html"
+
+
+def kbo_public_search_url(digits):
+    """The KBO's public search page for an enterprise number (anyone may look it up there)."""
+    return f"{KBO_PUBLIC_SEARCH}?{urlencode({'nummer': digits})}"
 
 
 def format_establishment_number(digits):

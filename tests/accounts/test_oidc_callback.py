@@ -162,3 +162,22 @@ def test_targeted_login_sends_a_login_hint(client, db):
 def test_targeted_login_ignores_an_invalid_enterprise_number(client, db):
     response = client.get("/oidc/authenticate/?organisatie=0405.546.707")
     assert "login_hint" not in parse_qs(urlsplit(response["Location"]).query)
+
+
+def test_after_a_switch_the_portal_says_which_organisation_it_is_for(portal):
+    session, callback = start_sign_in(portal, persona="indiener-ab")
+    session.get(callback, timeout=10)
+    question = session.get(f"{portal}/wissel-organisatie/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', question).group(1)
+    switched = session.post(
+        f"{portal}/wissel-organisatie/",
+        data={"csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert switched.headers["Location"] == "/oidc/authenticate/?wissel=1"
+    session, callback = start_sign_in(portal, persona="indiener-ab-b", session=session, query="?wissel=1")
+    register = session.get(callback, timeout=10)
+    assert register.url == f"{portal}/register/"
+    assert "U bent nu aangemeld voor Containerdienst Beta BV." in register.text
+    assert "U bent nu aangemeld" not in session.get(f"{portal}/register/", timeout=10).text  # said once

@@ -37,8 +37,29 @@ def test_switching_organisation_logs_out_and_asks_for_another_identity(client, s
     assert json.loads(base64.b64decode(hint)) == {"switch_id": True}
 
 
-def test_switching_needs_a_post(client, submitter_a):
-    assert client.get("/wissel-organisatie/").status_code == 405
+def test_switching_asks_before_it_signs_out(client, submitter_a):
+    page = client.get("/wissel-organisatie/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "U bent aangemeld voor Afvalinzameling Alfa NV." in html
+    assert "Afmelden en wisselen" in html
+    assert '<form method="post" action="/wissel-organisatie/">' in html
+    assert client.session["_auth_user_id"]  # asking signed nobody out
+
+
+def test_the_header_links_to_the_question_not_straight_to_the_switch(client, submitter_a):
+    html = client.get("/register/").content.decode()
+    assert '<a class="btn btn-sm btn-outline-primary" href="/wissel-organisatie/">' in html
+
+
+def test_signing_out_says_so_on_the_landing_page(client, submitter_a):
+    client.post("/oidc/logout/")
+    assert "U bent afgemeld." in client.get("/").content.decode()
+
+
+def test_nobody_signed_out_gets_no_message(client):
+    client.post("/oidc/logout/")
+    assert "U bent afgemeld." not in client.get("/").content.decode()
 
 
 def test_logout_ends_the_session_and_goes_to_the_provider(client, submitter_a):

@@ -361,3 +361,32 @@ def test_a_garbled_version_refuses_the_correction(client, submitter_a, make_reco
     html = client.post(reverse("register_correct", args=[record.pk]), data).content.decode()
     assert "intussen door iemand anders gewijzigd" in html
     assert NonConformity.objects.get(pk=record.pk).producer_name != "Geknoeid"
+
+
+# --- labels and links ---------------------------------------------------------------------------
+
+
+def test_the_list_names_each_waste_stream_next_to_its_number(
+    client, submitter_a, make_record, organisation_a
+):
+    make_record(organisation_a, streams=(3, 16))
+    html = client.get(reverse("register_home")).content.decode()
+    assert "3° papier-karton, 16° pmd" in html
+
+
+def test_the_detail_names_a_refusal_once(client, submitter_a, make_record, organisation_a):
+    record = make_record(organisation_a, action="refused")
+    html = client.get(reverse("register_detail", args=[record.pk])).content.decode()
+    assert "<dd>Geweigerd</dd>" in html
+    assert "(geweigerd)" not in html
+
+
+def test_the_detail_links_the_producer_number_to_the_kbo_public_search(
+    client, submitter_a, make_record, organisation_a
+):
+    record = make_record(organisation_a, producer_enterprise_number="0353456320")
+    html = client.get(reverse("register_detail", args=[record.pk])).content.decode()
+    assert (
+        '0353.456.320 · <a href="https://kbopub.economie.fgov.be/kbopub/zoeknummerform.html?nummer=0353456320"'
+        ' rel="noopener">Opzoeken in de KBO</a>'
+    ) in html
