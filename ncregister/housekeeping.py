@@ -49,6 +49,13 @@ def expired_exports():
     return purge_expired()
 
 
+def expired_kept_photos():
+    """Photos sent with a form that was never saved, after NCR_KEPT_PHOTO_HOURS, files included."""
+    from submissions.kept_photos import purge_expired
+
+    return purge_expired()
+
+
 PURGES = [
     expired_sessions,
     finished_jobs,
@@ -56,6 +63,7 @@ PURGES = [
     expired_cache_entries,
     purge_old_audit_events,
     expired_exports,
+    expired_kept_photos,
 ]
 
 

@@ -5,6 +5,7 @@ Every submitter view and export goes through these helpers, so another organisat
 photo, upload or export simply does not exist for the request (404).
 """
 
+from submissions import kept_photos
 from submissions.models import NonConformity, Photo, Upload
 
 
@@ -30,3 +31,11 @@ def uploads_for_organisation(request):
     if organisation is None:
         return Upload.objects.none()
     return Upload.objects.filter(organisation_id=organisation.pk)
+
+
+def kept_photos_for(request, token=None):
+    """The photos kept for the person in the session's organisation (none for anybody else); with
+    `token`, those of that form only."""
+    if token is None:
+        return kept_photos.of_person(request.user, request.organisation)
+    return kept_photos.for_form(request.user, request.organisation, token)

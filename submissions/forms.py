@@ -175,11 +175,14 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     version = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Binds the photos kept for this form (submissions.kept_photos) to it.
+    photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, organisation, record=None, **kwargs):
+    def __init__(self, *args, organisation, record=None, kept_photos=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.record = record
+        self.kept_photos = list(kept_photos)
         # A correction keeps the moment the record first reached the register.
         self.received_at = record.received_at if record else timezone.now()
         self.today = timezone.localdate()
@@ -189,6 +192,7 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
         self.mark_required()
         self.helper = register_helper(
             "version",
+            "photo_token",
             section(_("When"), "observed_on", include("deadline")),
             section(
                 _("Producer"),
@@ -217,8 +221,10 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
                 "container_reference",
                 "own_reference",
                 include("photos_added"),
+                include("kept_photos"),
                 "photos",
                 include("camera"),
+                include("photo_progress"),
             ),
         )
         if not self.is_bound:
@@ -277,7 +283,8 @@ class NonConformityForm(AccessibleFormMixin, forms.Form):
             self.add_error("own_reference", services.DUPLICATE_OWN_REFERENCE)
         photos = self.cleaned_data.get("photos") or []
         try:
-            check_photo_count(self.record.photos.count() if self.record else 0, len(photos))
+            existing = (self.record.photos.count() if self.record else 0) + len(self.kept_photos)
+            check_photo_count(existing, len(photos))
         except ValidationError as exc:
             self.add_error("photos", exc)
         if not self.errors and self.is_late() and not self.cleaned_data.get("confirm_late"):

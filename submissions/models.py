@@ -260,6 +260,31 @@ class Photo(models.Model):
         return _("Photo %(number)s") % {"number": self.pk}
 
 
+def kept_photo_path(instance, filename):
+    return f"kept/{instance.organisation_id}/{instance.token}/{filename}"
+
+
+class KeptPhoto(models.Model):
+    """A photo already sent with a form that was not saved yet (a validation error, or sent ahead by the
+    page's script): kept for that person, organisation and form (its token) until the form is saved,
+    the person removes it, or housekeeping purges it after NCR_KEPT_PHOTO_HOURS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32)
+    image = models.FileField(upload_to=kept_photo_path)
+    thumbnail = models.FileField(upload_to=kept_photo_path)
+    content_type = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "organisation", "token"], name="keptphoto_owner_form")]
+
+    def __str__(self):
+        return f"{self.token[:8]} {self.pk}"
+
+
 # --- The repeat-offender overview's summary (see submissions/summary.py) ----------------------------
 # Internal tables the worker keeps up to date, so the overview adds up thousands of monthly rows
 # instead of reading a year of records. Every record counts, whatever its status. On PostgreSQL

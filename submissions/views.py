@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import sign_in_url, submitter_required
 from ncregister.identifiers import is_digits
-from submissions import export_jobs, services, summary, workflow
-from submissions.access import for_organisation, photos_for_organisation
+from submissions import export_jobs, kept_photos, services, summary, workflow
+from submissions.access import for_organisation, kept_photos_for, photos_for_organisation
 from submissions.deadlines import registration_deadline
 from submissions.forms import (
     FilterForm,
@@ -32,7 +33,7 @@ from submissions.forms import (
 )
 from submissions.models import Export, WasteStream
 from submissions.pagination import EXACT_UP_TO, KeysetPage, capped_count
-from submissions.photos import audit_photo, photo_response
+from submissions.photos import MAX_SIDE, audit_photo, photo_response, prepare_photo
 from submissions.timeline import public_history
 from submissions.validation import parse_date
 
@@ -88,6 +89,37 @@ def pending_input(request):
     }
 
 
+# --- photos kept between sending and saving (submissions.kept_photos) ---------------------------
+
+
+def _posted_form_data(request):
+    """The posted form with its photo token (a fresh one when missing or garbled) and the photos kept
+    under it; the ones the person ticked to remove are removed first."""
+    data = request.POST.copy()
+    data["photo_token"] = kept_photos.valid_token(data.get("photo_token"))
+    kept = kept_photos_for(request, data["photo_token"])
+    removed = [value for value in data.getlist("remove_photo")[:20] if is_digits(value) and len(value) < 12]
+    if removed:
+        kept_photos.discard(kept.filter(pk__in=removed))
+    return data, list(kept.exclude(pk__in=removed))
+
+
+def _keep_sent_photos(request, form):
+    """The photos sent with a form that was not saved stay for the next try (shown, removable)."""
+    sent = form.cleaned_data.get("photos") if hasattr(form, "cleaned_data") else None
+    if sent and "photos" not in form.errors:
+        try:
+            form.kept_photos += kept_photos.keep(
+                request.user, request.organisation, form.data["photo_token"], sent
+            )
+        except ValidationError as exc:  # more than allowed, sent ahead meanwhile from another tab
+            form.add_error("photos", exc)
+
+
+def _all_photos(form):
+    return kept_photos.prepared(form.kept_photos) + (form.cleaned_data.get("photos") or [])
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 
@@ -126,7 +158,7 @@ def _form_context(request, form, record=None):
         .annotate(last=Max("id"))
         .order_by("-last")[:100]
     )
-    return {"form": form, "record": record, "producers": producers}
+    return {"form": form, "record": record, "producers": producers, "max_side": MAX_SIDE}
 
 
 @submitter_required
@@ -155,25 +187,27 @@ def date_facts(request):
 def new(request):
     organisation = request.organisation
     if request.method == "POST":
-        form = NonConformityForm(request.POST, request.FILES, organisation=organisation)
+        data, kept = _posted_form_data(request)
+        form = NonConformityForm(data, request.FILES, organisation=organisation, kept_photos=kept)
         if form.is_valid():
             try:
-                record = services.create_non_conformity(
-                    organisation=organisation,
-                    user=request.user,
-                    data=form.record_data,
-                    waste_streams=form.streams,
-                    photos=form.cleaned_data.get("photos") or [],
-                )
+                with transaction.atomic():
+                    record = services.create_non_conformity(
+                        organisation=organisation,
+                        user=request.user,
+                        data=form.record_data,
+                        waste_streams=form.streams,
+                        photos=_all_photos(form),
+                    )
+                    kept_photos.discard(form.kept_photos)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
                 messages.success(request, _("The non-conformity was registered."))
                 return redirect("register_detail", pk=record.pk)
-        elif request.FILES:
-            messages.warning(request, _("Choose the photos again: a browser cannot keep them on an error."))
+        _keep_sent_photos(request, form)
     else:
-        initial = {"observed_on": timezone.localdate().isoformat()}
+        initial = {"observed_on": timezone.localdate().isoformat(), "photo_token": kept_photos.new_token()}
         kept = pending_input(request)
         if kept:
             initial.update(kept)
@@ -217,20 +251,23 @@ def correct(request, pk):
         )
         return redirect("register_detail", pk=record.pk)
     if request.method == "POST":
+        data, kept = _posted_form_data(request)
         form = NonConformityForm(
-            request.POST, request.FILES, organisation=request.organisation, record=record
+            data, request.FILES, organisation=request.organisation, record=record, kept_photos=kept
         )
         if form.is_valid():
             try:
-                services.correct_non_conformity(
-                    record,
-                    user=request.user,
-                    role=request.grant.roles,
-                    data=form.record_data,
-                    waste_streams=form.streams,
-                    expected_version=expected_version(form),
-                    photos=form.cleaned_data.get("photos") or [],
-                )
+                with transaction.atomic():
+                    services.correct_non_conformity(
+                        record,
+                        user=request.user,
+                        role=request.grant.roles,
+                        data=form.record_data,
+                        waste_streams=form.streams,
+                        expected_version=expected_version(form),
+                        photos=_all_photos(form),
+                    )
+                    kept_photos.discard(form.kept_photos)
             except services.StaleRecord:
                 form.add_error(None, services.StaleRecord.message)
                 form.describe_fields()
@@ -239,8 +276,9 @@ def correct(request, pk):
             else:
                 messages.success(request, _("The correction was saved."))
                 return redirect("register_detail", pk=record.pk)
+        _keep_sent_photos(request, form)
     else:
-        initial = initial_from_record(record)
+        initial = {**initial_from_record(record), "photo_token": kept_photos.new_token()}
         kept = pending_input(request)
         if kept:
             initial.update(kept)
@@ -359,3 +397,28 @@ def photo_thumbnail(request, photo_pk):
     return photo_response(
         request, get_object_or_404(photos_for_organisation(request), pk=photo_pk), thumbnail=True
     )
+
+
+@submitter_required
+@require_POST
+def keep_photo(request):
+    """static/js/photos.js sends each photo ahead while the person fills in the form, already shrunk; it is
+    checked and re-encoded like any other and kept for that form until it is saved."""
+    token = request.POST.get("photo_token", "")
+    uploaded = request.FILES.get("photo")
+    if not kept_photos.TOKEN.fullmatch(token) or uploaded is None:
+        return JsonResponse({"error": _("Choose the photo again.")}, status=400)
+    try:
+        kept = kept_photos.keep(request.user, request.organisation, token, [prepare_photo(uploaded)])[0]
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse(
+        {"id": kept.pk, "thumbnail": reverse("register_kept_photo", args=[kept.pk])}, status=201
+    )
+
+
+@submitter_required
+@require_GET
+def kept_photo(request, kept_pk):
+    """The thumbnail of a kept photo, for the person who sent it only."""
+    return photo_response(request, get_object_or_404(kept_photos_for(request), pk=kept_pk), thumbnail=True)

@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from submissions import services
+from submissions.kept_photos import keep, new_token
 from submissions.models import Export, NonConformity, Photo, Upload, WasteStream
+from submissions.photos import prepare_photo
 from tests.conftest import sign_in
 
 PERSONAS = ["anonymous", "no_right", "other_org", "submitter_a", "submitter_b", "reviewer", "manager"]
@@ -72,6 +74,9 @@ EXPECTATIONS = {
     "register_notice_sent": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
     "register_photo": OWN_RECORD,
     "register_photo_thumbnail": OWN_RECORD,
+    "register_keep_photo": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
+    # The sample kept photo is An's (submitter_a) for collector A: nobody else sees it.
+    "register_kept_photo": OWN_RECORD,
     "register_exports": SUBMITTER_PAGE,
     # The sample export is someone else's: nobody may fetch or restart it.
     "register_export_download": {**SUBMITTER_PAGE, "submitter_a": NOT_FOUND, "submitter_b": NOT_FOUND},
@@ -96,6 +101,7 @@ SAMPLE_KWARGS = {
     "upload_pk": lambda objects: objects["upload"].pk,
     "kind": lambda objects: "csv",
     "export_pk": lambda objects: objects["export"].pk,
+    "kept_pk": lambda objects: objects["kept"].pk,
 }
 
 
@@ -148,7 +154,9 @@ def objects(organisation_a, django_user_model, settings, tmp_path):
         file_name="x.csv",
         status="done",
     )
-    return {"record": record, "photo": photo, "upload": upload, "export": export}
+    an = django_user_model.objects.get_or_create(vo_id="vo-an", defaults={"username": "acmidm:vo-an"})[0]
+    kept = keep(an, organisation_a, new_token(), [prepare_photo(ContentFile(PNG_1PX, name="foto.png"))])[0]
+    return {"record": record, "photo": photo, "upload": upload, "export": export, "kept": kept}
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ SECURITY_HEADERS = {
 PHOTO_URL_NAMES = {
     "register_photo",
     "register_photo_thumbnail",
+    "register_kept_photo",
     "admin:submissions_nonconformity_photo",
     "admin:submissions_nonconformity_photo_thumbnail",
 }
@@ -64,7 +65,7 @@ def test_anonymous_pages_may_be_cached(client, db):
     assert "no-store" not in client.get("/").get("Cache-Control", "")
 
 
-@pytest.mark.parametrize("name", ["register_photo", "register_photo_thumbnail"])
+@pytest.mark.parametrize("name", ["register_photo", "register_photo_thumbnail", "register_kept_photo"])
 def test_a_photo_is_private_no_cache_with_an_etag_and_a_second_look_costs_a_304(clients, objects, name):
     url = url_for(name, dict(walk(get_resolver().url_patterns))[name], objects)
     first = clients["submitter_a"].get(url)
