@@ -151,9 +151,12 @@
         });
         if (left.length) { sendWithForm(input, left); }
         busy -= 1;
-        if (!busy) { sending = {}; }
-        status.textContent = errors.length ? errors.join(" ") :
-          (left.length ? box.getAttribute("data-failed") : box.getAttribute("data-done"));
+        if (errors.length || left.length) {
+          status.textContent = errors.length ? errors.join(" ") : box.getAttribute("data-failed");
+        } else if (!busy) {  // "sent" only once every batch is there
+          sending = {};
+          status.textContent = box.getAttribute("data-done");
+        }
         if (!busy && saveWhenDone) {
           saveWhenDone = false;
           form.requestSubmit();
