@@ -433,12 +433,18 @@ class FilterForm(forms.Form):
         self.fields["waste_stream"].choices = [("", _("All"))] + [
             (n, f"{n}°") for n in sorted(self.stream_ids)
         ]
-        filters = [Field(name, template=f"{CRISPY}filter_field.html") for name in self.fields if name != "q"]
-        opened = {"open": ""} if self.is_filtered() else {}
-        self.helper = register_helper(
-            Field("q", template=f"{CRISPY}search.html"),
-            Fieldset(_("Filters"), *filters, template=f"{CRISPY}filters.html", **opened),
-        )
+
+    def drop_downs(self):
+        """The drop-downs as the register page draws them itself (cheaper than a template per option,
+        as Django's widgets render): [{name, label, options: [(value, text, selected)]}]."""
+        drop_downs = []
+        for name in ("waste_stream", "action", "status", "late"):
+            chosen = str(self.data.get(name, ""))
+            options = [
+                (str(value), str(text), str(value) == chosen) for value, text in self.fields[name].choices
+            ]
+            drop_downs.append({"name": name, "label": self.fields[name].label, "options": options})
+        return drop_downs
 
     def is_filtered(self):
         return self.is_valid() and any(self.cleaned_data.get(name) for name in self.fields)
