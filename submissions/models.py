@@ -210,7 +210,13 @@ class NonConformity(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "-observed_on", "-id"], name="nc_org_observed"),
-            models.Index(fields=["status", "-observed_on"], name="nc_status_observed"),
+            # The register page's status filter and KBO search: its list and its capped count are one
+            # index range within the organisation (not a scan of its newest records, or of the producer's
+            # records in every organisation).
+            models.Index(
+                fields=["organisation", "status", "-observed_on", "-id"], name="nc_org_status_observed"
+            ),
+            models.Index(fields=["organisation", "producer_enterprise_number"], name="nc_org_enterprise"),
             # The admin's work queue and sorts (ties go by date and id in the sort's direction).
             models.Index(
                 fields=["-observed_on", "-id"],

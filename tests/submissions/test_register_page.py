@@ -162,3 +162,33 @@ def test_the_count_is_capped(client, submitter_a, make_record, organisation_a, m
     response = client.get(reverse("register_home"))
     assert (response.context["found"], response.context["found_more"]) == (3, True)
     assert "meer dan 3" in response.content.decode()
+
+
+def test_a_row_shows_its_facts_and_the_form_keeps_the_chosen_filters(
+    client, submitter_a, make_record, organisation_a
+):
+    record = make_record(
+        organisation_a,
+        producer_name="Slagerij Peeters",
+        producer_enterprise_number="0353456320",
+        own_reference="R-7",
+        action="refused",
+        streams=(16, 3),
+    )
+    params = {"q": "peeters", "action": "refused", "waste_stream": "16", "date_from": "2026-01-01"}
+    html = client.get(reverse("register_home"), params).content.decode()
+    assert f'href="{reverse("register_detail", args=[record.pk])}"' in html
+    assert f"{record.observed_on:%d/%m/%Y} · 0353.456.320 · R-7" in html
+    assert "Geweigerd · 3°, 16°" in html
+    assert 'name="q" value="peeters"' in html
+    assert 'name="date_from" value="2026-01-01"' in html
+    assert '<option value="refused" selected>Geweigerd</option>' in html
+    assert '<option value="16" selected>16°</option>' in html
+    assert '<option value="" selected>Alle</option>' in html  # status and late: all
+    assert "<details class=\"mb-2\" open>" in html
+
+
+def test_a_search_with_markup_is_shown_as_text(client, submitter_a):
+    html = client.get(reverse("register_home"), {"q": '"><script>x</script>'}).content.decode()
+    assert "<script>x</script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
