@@ -13,7 +13,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import CharField, F, Func, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
@@ -46,6 +46,21 @@ from submissions.admin.review import HistoryChanges, PhotoInline, ReviewForm
 from submissions.models import NonConformity, Photo
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import audit_photo, photo_response
+
+FEW_MATCHES = 5_000
+
+
+class SearchText(Func):
+    """Name, municipality and own reference as one text, as the trigram index nc_search_trgm holds it
+    (migration 0016): all words of a search are then looked up in one index scan. The words are split
+    on spaces, so a word never matches across two of the fields."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = CharField()
+
+    def __init__(self):
+        super().__init__(F("producer_name"), F("municipality"), F("own_reference"))
 
 
 class NonConformityChangeList(ChangeList):
@@ -283,13 +298,20 @@ class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
             else:
                 match |= Q(producer_enterprise_number__contains=digits)
             return queryset.filter(match), False
-        for word in term.split():
-            queryset = queryset.filter(
-                Q(producer_name__icontains=word)
-                | Q(municipality__icontains=word)
-                | Q(own_reference__icontains=word)
-            )
-        return queryset, False
+        words = term.split()
+        match = Q()
+        for word in words:
+            match &= Q(search_text__icontains=word)
+        if len(words) > 1:
+            # The planner takes the words as independent, expects many matches ("bakkerij" × "janssens")
+            # and walks the date index past thousands of rows. Few matches, as a name usually has, are
+            # read first through the trigram index alone (the list's filters apply after) and handed
+            # over as ids; many go the usual way.
+            everywhere = NonConformity.objects.alias(search_text=SearchText()).filter(match)
+            ids = list(everywhere.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+            if len(ids) <= FEW_MATCHES:
+                return queryset.filter(pk__in=ids), False
+        return queryset.alias(search_text=SearchText()).filter(match), False
 
     # --- saving through the services ---
 

@@ -179,11 +179,25 @@ def records(make_record, organisation_a, organisation_b):
         ("q=2.147.812.701", {"plain", "other_collector", "glass_refused", "late"}),
         ("q=bakkerij korenaar", {"plain", "other_collector", "glass_refused", "late"}),
         ("q=bakkerij gent", set()),
+        ("q=gent garage", {"elsewhere"}),  # words from different fields, in any order
+        ("q=vermeulen gt-2025", {"elsewhere"}),
+        ("q=vermeulengent", set()),  # a word never matches across two fields
     ],
 )
 def test_search(client, reviewer, records, query, expected):
     response = client.get(f"{LIST}?{query}")
     assert listed(response) == {records[name].pk for name in expected}
+
+
+@pytest.mark.parametrize("few", [1, 5_000])  # many matches: the usual query; few: their ids first
+def test_a_search_of_several_words_keeps_the_filters(
+    client, reviewer, records, organisation_b, monkeypatch, few
+):
+    monkeypatch.setattr("submissions.admin.non_conformity.FEW_MATCHES", few)
+    response = client.get(f"{LIST}?q=bakkerij+korenaar&organisation__id__exact={organisation_b.pk}")
+    assert listed(response) == {records["other_collector"].pk}
+    response = client.get(f"{LIST}?q=bakkerij+korenaar&action__exact=refused")
+    assert listed(response) == {records["glass_refused"].pk}
 
 
 def test_filters(client, reviewer, records, organisation_b):
