@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import Organisation
 from accounts.permissions import GrantPermissionsMixin, acting_roles
 from ncregister.identifiers import format_enterprise_number, format_establishment_number, search_digits
 from submissions import export_jobs, history, services, workflow
@@ -71,6 +72,14 @@ class NonConformityChangeList(ChangeList):
             "waste_streams"
         )
 
+    def get_results(self, request):
+        super().get_results(request)
+        order = [str(name) for name in self.queryset.query.order_by]
+        if self.multi_page and not self.show_all and order and order[0].lstrip("-") == "organisation__name":
+            start = (self.page_num - 1) * self.list_per_page
+            ids = page_by_collector(self.queryset, order, start, self.list_per_page)
+            self.result_list = self.queryset.filter(pk__in=ids)
+
     def _get_deterministic_ordering(self, ordering):
         """Ties broken by date and id in the direction of the first sort: every sort then walks one
         index (migration 0010), and previous/next compare one row value."""
@@ -79,6 +88,30 @@ class NonConformityChangeList(ChangeList):
             return super()._get_deterministic_ordering(ordering)
         sign = "-" if first.startswith("-") else ""
         return [first, f"{sign}observed_on", f"{sign}pk"]
+
+
+def page_by_collector(queryset, order, start, size):
+    """The ids of one page of `queryset` sorted by collector name, then date and id: the collectors in
+    name order, each one's records read as a range of its own index (organisation, observed_on, id) until
+    the page is full. Sorting every record by a column of another table took seconds at 1 M records."""
+    descending = "-" if order[0].startswith("-") else ""
+    organisations = Organisation.objects.order_by(f"{descending}name", f"{descending}pk")
+    ids = []
+    for organisation in organisations.values_list("pk", flat=True):
+        records = (
+            queryset.filter(organisation_id=organisation).order_by(*order[1:]).values_list("pk", flat=True)
+        )
+        if start:
+            skipped = records.order_by()[:start].count()  # a capped count: reads at most `start` rows
+            start -= skipped
+            if start or skipped == 0:
+                continue
+            ids += records[skipped : skipped + size - len(ids)]
+        else:
+            ids += records[: size - len(ids)]
+        if len(ids) == size:
+            break
+    return ids
 
 
 def neighbours(queryset, ordering, record):

@@ -120,6 +120,23 @@ def test_each_key_column_sorts_both_ways(client, reviewer, queue, column, key):
         assert listed(client.get(f"{LIST}?{everything}&o={order}")) == wanted, order
 
 
+def test_the_collector_sort_pages_through_every_record_once(client, reviewer, queue, monkeypatch):
+    from submissions.admin.non_conformity import NonConformityAdmin
+
+    monkeypatch.setattr(NonConformityAdmin, "list_per_page", 3)  # 8 records: pages of 3, 3 and 2
+    index = NonConformityAdmin.list_display.index("collector") + 1
+    expected = [
+        r.pk for r in sorted(queue.values(), key=lambda r: (r.organisation.name, r.observed_on, r.pk))
+    ]
+    for order, wanted in ((f"{index}", expected), (f"-{index}", expected[::-1])):
+        pages = [
+            listed(client.get(f"{LIST}?status__exact=alle&toegewezen=alle&o={order}&p={page}"))
+            for page in (1, 2, 3)
+        ]
+        assert [len(p) for p in pages] == [3, 3, 2]
+        assert pages[0] + pages[1] + pages[2] == wanted, order
+
+
 def test_a_reviewer_assigns_records_to_herself_in_bulk(client, reviewer, queue):
     picked = [queue["new"].pk, queue["waiting"].pk]
     response = client.post(LIST, {"action": "assign_to_me", "_selected_action": picked}, follow=True)

@@ -185,7 +185,7 @@ def test_a_row_shows_its_facts_and_the_form_keeps_the_chosen_filters(
     assert '<option value="refused" selected>Geweigerd</option>' in html
     assert '<option value="16" selected>16°</option>' in html
     assert '<option value="" selected>Alle</option>' in html  # status and late: all
-    assert "<details class=\"mb-2\" open>" in html
+    assert '<details class="mb-2" open>' in html
 
 
 def test_a_search_with_markup_is_shown_as_text(client, submitter_a):
