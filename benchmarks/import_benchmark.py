@@ -324,17 +324,11 @@ def remove_upload(upload_id, counted=True):
     from django.db import connection, transaction
 
     from submissions import summary
+    from submissions.models import NonConformity
 
     with transaction.atomic(), connection.cursor() as cursor:
-        for model, keys, values in summary.TABLES if counted else ():
-            table = model._meta.db_table
-            select = summary._selects("nc.upload_id = %s")[model]
-            cursor.execute(
-                f"UPDATE {table} t SET {', '.join(f'{v} = t.{v} - d.{v}' for v in values)} "
-                f"FROM ({select}) AS d({', '.join((*keys, *values))}) "
-                f"WHERE {' AND '.join(f't.{k} = d.{k}' for k in keys)}",
-                [upload_id],
-            )
+        if counted:
+            summary.count_records(NonConformity.objects.filter(upload_id=upload_id), -1)
         cursor.execute(
             "DELETE FROM submissions_historicalnonconformity_waste_streams WHERE history_id IN "
             "(SELECT history_id FROM submissions_historicalnonconformity WHERE upload_id = %s)",
