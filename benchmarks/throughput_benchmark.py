@@ -2,17 +2,18 @@
 
     .venv/bin/python benchmarks/throughput_benchmark.py [--duration 20] [--long 60]
 
-Uses the generated register (benchmarks/generate.py). Starts gunicorn with gunicorn.conf.py, once with
-sync workers and once with gthread workers (3 processes; gthread with GUNICORN_THREADS threads), and runs
-wrk with 16 connections against the largest collector's register page and, as the baseline in the same
-run, a bare signed-in view (the date-facts JSON: session, grant, user). Then 64 connections for --long
-seconds against the register page with the configured model, counting errors and timeouts.
+Uses the generated register (benchmarks/generate.py). Starts gunicorn with gunicorn.conf.py's settings
+(without its PRD start-up checks), once with sync workers and once with gthread workers, and runs wrk
+with 16 connections against the largest collector's register page and, as the baseline in the same run,
+a bare signed-in view (the date-facts JSON: session, grant, user). Then, per model, 64 connections for
+--long seconds against the register page, counting errors and timeouts.
 Needs `wrk` (Debian package). Target: >= 25% of the baseline's requests/s, p99 <= 250 ms, no errors.
 """
 
 import argparse
 import os
 import re
+import runpy
 import socket
 import subprocess
 import sys
@@ -35,6 +36,9 @@ def free_port():
 
 
 def start_gunicorn(database_url, worker_class, log):
+    """gunicorn with gunicorn.conf.py's workers, threads, timeouts and access log, but without the file's
+    PRD start-up checks (test settings would fail them) and with `worker_class` as given."""
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"), run_name="gunicorn_conf")
     port = free_port()
     env = {
         **os.environ,
@@ -43,8 +47,11 @@ def start_gunicorn(database_url, worker_class, log):
         "NCR_LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "ncregister.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--worker-class", worker_class],
+        [sys.executable, "-m", "gunicorn", "-c", os.devnull, "ncregister.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--worker-class", worker_class,
+         "--workers", str(config["workers"]), "--threads", str(config["threads"]),
+         "--timeout", str(config["timeout"]), "--keep-alive", str(config["keepalive"]),
+         "--access-logfile", "-", "--access-logformat", config["access_log_format"]],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -97,7 +104,12 @@ def main():
     sign_in(client, vo_id=f"bench-{collector.pk}", organisation=collector, roles=["Indieners"])
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine: {os.cpu_count()} CPUs, load average {load}; 3 gunicorn processes", flush=True)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"), run_name="gunicorn_conf")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load}; {config['workers']} gunicorn processes "
+        f"(gthread: {config['threads']} threads each)",
+        flush=True,
+    )
     with tempfile.TemporaryFile() as log:
         for worker_class in ("sync", "gthread"):
             process, url = start_gunicorn(args.database_url, worker_class, log)
@@ -110,10 +122,10 @@ def main():
                     f"= {page[0] / bare[0]:5.1%} of bare; errors {page[3]}, non-2xx {page[4]}",
                     flush=True,
                 )
-                if worker_class == "gthread" and args.long:
+                if args.long:
                     rate, p50, p99, errors, non_2xx = wrk(f"{url}/register/", cookie, 64, args.long)
                     print(
-                        f"gthread, 64 connections {args.long} s: {rate:.1f} req/s, p50 {p50:.0f} ms, "
+                        f"{worker_class}, 64 connections {args.long} s: {rate:.1f} req/s, p50 {p50:.0f} ms, "
                         f"p99 {p99:.0f} ms, errors {errors}, non-2xx {non_2xx}",
                         flush=True,
                     )
