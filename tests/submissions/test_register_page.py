@@ -179,7 +179,7 @@ def test_a_row_shows_its_facts_and_the_form_keeps_the_chosen_filters(
     html = client.get(reverse("register_home"), params).content.decode()
     assert f'href="{reverse("register_detail", args=[record.pk])}"' in html
     assert f"{record.observed_on:%d/%m/%Y} · 0353.456.320 · R-7" in html
-    assert "Geweigerd · 3°, 16°" in html
+    assert "Geweigerd · 3° papier-karton, 16° pmd" in html
     assert 'name="q" value="peeters"' in html
     assert 'name="date_from" value="2026-01-01"' in html
     assert '<option value="refused" selected>Geweigerd</option>' in html
