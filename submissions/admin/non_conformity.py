@@ -53,7 +53,7 @@ FEW_MATCHES = 5_000
 
 class SearchText(Func):
     """Name, municipality and own reference as one text, as the trigram index nc_search_trgm holds it
-    (migration 0017): all words of a search are then looked up in one index scan. The words are split
+    (migration 0018): all words of a search are then looked up in one index scan. The words are split
     on spaces, so a word never matches across two of the fields."""
 
     template = "(%(expressions)s)"

@@ -29,6 +29,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("submissions", "0016_register_indexes")]
+    dependencies = [("submissions", "0017_register_indexes")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

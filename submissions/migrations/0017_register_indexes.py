@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_reviewer_desk'),
-        ('submissions', '0015_overview_without_withdrawn'),
+        ('submissions', '0016_kept_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
