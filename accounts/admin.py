@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation, User
+from accounts.models import ApiClient, Organisation, User
 from accounts.permissions import GrantPermissionsMixin
 from ncregister.admin_site import ReadOnlyAdmin
 
@@ -26,11 +26,27 @@ class AudienceFilter(admin.SimpleListFilter):
         return queryset.filter(audience="" if value == self.NONE else value)
 
 
+class ApiClientInline(GrantPermissionsMixin, admin.TabularInline):
+    """The ACM/IDM clients the organisation's software may use; switch one off to stop it at once."""
+
+    model = ApiClient
+    fields = ["client_id", "description", "enabled", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records name the client: switch it off instead
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(GrantPermissionsMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "audience", "updated_at"]
+    list_display = ["name", "code", "audience", "api_enabled", "updated_at"]
+    inlines = [ApiClientInline]
     search_fields = ["name", "code"]
-    list_filter = [AudienceFilter]
+    list_filter = [AudienceFilter, "api_enabled"]
     readonly_fields = ["created_at", "updated_at"]
     show_facets = admin.ShowFacets.NEVER
 

@@ -76,6 +76,8 @@ class GrantMiddleware:
         match = request.resolver_match
         if match and match.url_name in OPEN_URL_NAMES:
             return None
+        if request.path.startswith("/api/"):
+            return None  # the API ignores sessions: bearer tokens only (api/auth.py)
         return redirect("no_access")
 
 

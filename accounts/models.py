@@ -15,6 +15,11 @@ class Organisation(models.Model):
     address = models.TextField(
         _("address"), blank=True, help_text=_("Street and number, postcode and municipality.")
     )
+    api_enabled = models.BooleanField(
+        _("API access"),
+        default=False,
+        help_text=_("Switched on by OVAM: the organisation's own software may file through the API."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -41,3 +46,41 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class ApiClient(models.Model):
+    """An ACM/IDM client the organisation's software may call the API with (client-credentials grant).
+
+    OVAM registers it here, so a misbehaving client can be stopped without ACM. Its user row grants
+    nothing (no password, no session): it only names the client on the records and history it files."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_clients", verbose_name=_("organisation")
+    )
+    client_id = models.CharField(
+        _("client id"), max_length=255, unique=True, help_text=_("As registered in ACM.")
+    )
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_client", editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["client_id"]
+
+    def __str__(self):
+        return self.client_id
+
+    def save(self, *args, **kwargs):
+        if self.user_id is None:
+            user, _created = User.objects.get_or_create(
+                username=f"api:{self.client_id}"[:150],
+                defaults={"first_name": "API-client", "last_name": self.client_id[:150]},
+            )
+            if _created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            self.user = user
+        super().save(*args, **kwargs)

@@ -17,6 +17,7 @@ _REVIEWER = frozenset(
         "submissions.view_wastestream",
         "submissions.view_holiday",
         "accounts.view_organisation",
+        "accounts.view_apiclient",
         "accounts.view_user",
     }
 )
@@ -41,6 +42,8 @@ ROLE_PERMISSIONS = {
         "submissions.change_holiday",
         "accounts.add_organisation",
         "accounts.change_organisation",
+        "accounts.add_apiclient",  # OVAM switches a collector's API access on or off
+        "accounts.change_apiclient",
         "audit.view_auditevent",  # the security audit trail: OVAM managers only
     },
 }

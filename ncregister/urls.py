@@ -10,6 +10,7 @@ urlpatterns = [
     # Before the library's own: the same URL and name, with the "signed out" message.
     path("oidc/logout/", SignOutView.as_view(), name="oidc_logout"),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("", include("api.urls")),
     path("", include("accounts.urls")),
     path("", include("submissions.urls")),
 ]

@@ -190,6 +190,19 @@ def correct_non_conformity(record, *, user, role, data, waste_streams, expected_
 
 
 @transaction.atomic
+def add_photos_while_correctable(record, *, user, role, photos, expected_version=None):
+    """Photos added after filing (the API's cab software sends them separately): allowed while `role`
+    may still correct the record; a new version with a correction row in the history."""
+    locked = _lock(record, expected_version)
+    workflow.check_correction(locked.status, role)
+    add_photos(locked, photos)
+    locked.version += 1
+    _save_quietly(locked)
+    record_history(locked, user, "~", reason=Reason.CORRECTION, actor=actor_for(role))
+    return locked
+
+
+@transaction.atomic
 def withdraw(record, *, user, role, reason, expected_version):
     reason = (reason or "").strip()
     if not reason:

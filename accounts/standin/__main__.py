@@ -52,6 +52,27 @@ def ensure_client(args):
     return client
 
 
+def ensure_api_clients():
+    """The demo collectors' machine clients (client-credentials grant only)."""
+    from oidc_provider.models import Client
+
+    from .personas import API_CLIENTS
+
+    for api in API_CLIENTS:
+        Client.objects.update_or_create(
+            client_id=api.client_id,
+            defaults={
+                "name": api.label,
+                "client_type": "confidential",
+                "client_secret": api.client_secret,
+                "jwt_alg": "RS256",
+                "require_consent": False,
+                "_redirect_uris": "",
+                "_scope": " ".join(api.scopes),
+            },
+        )
+
+
 def main(argv=None):
     args = parse_args(argv)
     # Always our own settings, whatever the caller's environment says.
@@ -71,13 +92,14 @@ def main(argv=None):
     from django.core.wsgi import get_wsgi_application
     from oidc_provider.models import RSAKey
 
-    from .personas import PERSONAS
+    from .personas import API_CLIENTS, PERSONAS
 
     Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     if not RSAKey.objects.exists():
         call_command("creatersakey")
     client = ensure_client(args)
+    ensure_api_clients()
 
     print(f"ACM/IDM stand-in (dev/test only) on http://{args.bind}:{args.port}", flush=True)
     print(f"  issuer:     {settings.ISSUER}")
@@ -92,6 +114,12 @@ def main(argv=None):
     for p in PERSONAS:
         roles = ", ".join(p.roles) or "-"
         print(f"    {p.key:<20} {p.given_name} {p.family_name}, {p.vo_orgcode} {p.vo_orgnaam}: {roles}")
+    print("  API clients (client_credentials at /op/v1/token, introspection at /op/v1/introspect):")
+    for api in API_CLIENTS:
+        print(
+            f"    {api.client_id:<24} secret {api.client_secret}, "
+            f"{api.vo_orgcode or '-'}: {' '.join(api.scopes)}"
+        )
     print(flush=True)
     # Django's threaded dev server without the autoreloader: browser and portal backend call concurrently.
     run(args.bind, args.port, get_wsgi_application(), threading=True)

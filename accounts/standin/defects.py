@@ -32,6 +32,8 @@ MODES = (
     "userinfo_other_sub",  # no names in the ID token; userinfo names someone else
     "slow_token",  # the token endpoint answers after SLOW_SECONDS
     "token_garbage",  # the token endpoint answers 200 with an HTML page
+    "introspect_garbage",  # introspection answers 200 with an HTML page
+    "introspect_stale_exp",  # introspection says active, but with an exp in the past
 )
 SLOW_SECONDS = 8
 WRONG_ISSUER = "https://authenticatie-ti.vlaanderen.be/op"  # a real issuer, but not ours

@@ -158,3 +158,36 @@ PERSONAS: tuple[Persona, ...] = (
 )
 
 PERSONAS_BY_KEY: dict[str, Persona] = {p.key: p for p in PERSONAS}
+
+
+# --- Machine clients (client-credentials grant): collectors' route software calling the portal's API ---
+
+API_SCOPE = "dv_ovam_ncr_api"  # the stand-in's spelling of the API scope (integration file in ACM)
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    client_id: str
+    client_secret: str
+    label: str
+    vo_orgcode: str
+    vo_orgnaam: str
+    scopes: tuple[str, ...] = ("vo_info", API_SCOPE)
+
+
+API_CLIENTS: tuple[ApiClient, ...] = (
+    ApiClient("api-alfa", "api-alfa-secret", "Routesoftware van inzamelaar A", ORG_A, ORG_A_NAME),
+    ApiClient("api-beta", "api-beta-secret", "Routesoftware van inzamelaar B", ORG_B, ORG_B_NAME),
+    # Registered without the API scope: its tokens must not open the API.
+    ApiClient(
+        "api-alfa-zonder-scope",
+        "api-alfa-zonder-scope-secret",
+        "Zonder API-scope",
+        ORG_A,
+        ORG_A_NAME,
+        scopes=("vo_info",),
+    ),
+    # A client that acts for no organisation (vo_info gives no vo_orgcode).
+    ApiClient("api-zonder-organisatie", "api-zonder-organisatie-secret", "Zonder organisatie", "", ""),
+)
+API_CLIENTS_BY_ID: dict[str, ApiClient] = {c.client_id: c for c in API_CLIENTS}

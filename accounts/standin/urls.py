@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from oidc_provider import views as oidc_views
 
 from . import views
 
@@ -11,7 +10,7 @@ oidc_patterns = [
     re_path(r"^op/v1/token/?$", views.TokenView.as_view(), name="token"),
     re_path(r"^op/v1/userinfo/?$", views.userinfo, name="userinfo"),
     re_path(r"^op/v1/logout/?$", views.logout_view, name="end-session"),
-    re_path(r"^op/v1/introspect/?$", oidc_views.TokenIntrospectionView.as_view(), name="token-introspection"),
+    re_path(r"^op/v1/introspect/?$", views.introspect, name="token-introspection"),
     re_path(r"^op/v1/keys/?$", views.JwksView.as_view(), name="jwks"),
     # The issuer is derived from this route: everything before /.well-known, i.e. <SITE_URL>/op.
     re_path(

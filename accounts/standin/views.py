@@ -21,13 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from oidc_provider import views as oidc_views
 from oidc_provider.lib.utils.common import redirect as raw_redirect
+from oidc_provider.lib.utils.oauth2 import extract_client_auth
 from oidc_provider.lib.utils.token import client_id_from_id_token
-from oidc_provider.models import Client
+from oidc_provider.models import Client, Token
 
 from . import defects
 from .claims import RESERVED_CLAIMS
 from .models import Identity
-from .personas import PERSONAS, PERSONAS_BY_KEY
+from .personas import API_CLIENTS_BY_ID, PERSONAS, PERSONAS_BY_KEY
 
 FRESH_LOGIN = "standin_fresh_login"
 
@@ -87,6 +88,37 @@ class TokenView(oidc_views.TokenView):
             data["id_token"] = defects.forge(data["id_token"], defect, client)
             response = self.token_endpoint_class.response(data)
         return response
+
+
+@csrf_exempt
+@require_POST
+def introspect(request):
+    """RFC 7662 as ACM answers it: the caller authenticates with its own client; an access token of the
+    client-credentials grant with scope vo_info also names the organisation its client acts for."""
+    client_id, client_secret = extract_client_auth(request)
+    if not client_id or not Client.objects.filter(client_id=client_id, client_secret=client_secret).exists():
+        return JsonResponse({"error": "invalid_client"}, status=401)
+    if settings.TEST_MODE and defects.mode("introspect_garbage"):
+        return HttpResponse("<html><body>Onderhoud</body></html>", content_type="text/html")
+    token = Token.objects.select_related("client").filter(access_token=request.POST.get("token", "")).first()
+    if token is None or token.has_expired():
+        return JsonResponse({"active": False})
+    answer = {
+        "active": True,
+        "client_id": token.client.client_id,
+        "scope": " ".join(token.scope),
+        "exp": int(token.expires_at.timestamp()),
+        "iat": int(token.expires_at.timestamp()) - settings.OIDC_TOKEN_EXPIRE,
+        "iss": settings.ISSUER,
+    }
+    api = API_CLIENTS_BY_ID.get(token.client.client_id)
+    if api and "vo_info" in token.scope and api.vo_orgcode:
+        answer.update(vo_orgcode=api.vo_orgcode, vo_orgnaam=api.vo_orgnaam, vo_applicatienaam=api.label)
+    if settings.TEST_MODE and defects.mode("introspect_stale_exp"):
+        answer["exp"] = int(time.time()) - 60
+    response = JsonResponse(answer)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class JwksView(oidc_views.JwksView):

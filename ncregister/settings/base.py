@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "accounts",
     "submissions",
     "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +262,35 @@ ACMIDM_REQUIRE_AUTH_TIME = config_bool("ACMIDM_REQUIRE_AUTH_TIME", False)
 LOGIN_URL = "oidc_authentication_init"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "landing"
+
+# The machine interface (api/): bearer tokens from the client-credentials grant, checked by introspection.
+# The API scope is fixed in the integration file with ACM.
+ACMIDM_API_SCOPE = config("ACMIDM_API_SCOPE", "dv_ovam_ncr_api")
+NCR_API_INTROSPECTION_CACHE_SECONDS = 60  # at most; never past the token's expiry
+NCR_API_INTROSPECTION_TIMEOUT = 5
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.IntrospectionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.IsApiClient"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "UNAUTHENTICATED_TOKEN": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OVAM non-conformiteitenregister API",
+    "DESCRIPTION": (
+        "Inzamelaars melden non-conformiteiten vanuit hun eigen software. Elke oproep draagt een "
+        "toegangstoken van ACM/IDM (client-credentials, scopes `vo_info` en de API-scope)."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.0.3",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 # Break-glass: password login to the admin for superusers made with createsuperuser (off in T&I/PRD).
 NCR_ALLOW_PASSWORD_LOGIN = config_bool("NCR_ALLOW_PASSWORD_LOGIN", False)

@@ -22,6 +22,7 @@ NO_ACCESS = (302, "/geen-toegang/")
 REGISTER = (302, "/register/")
 ADMIN = (302, "/admin/")
 NOT_ALLOWED = 405
+UNAUTHORIZED = 401
 FORBIDDEN = 403
 NOT_FOUND = 404
 
@@ -86,6 +87,12 @@ EXPECTATIONS = {
     "upload_detail": OWN_RECORD,
     "upload_status": OWN_RECORD,
     "upload_errors": OWN_RECORD,
+    # The API takes bearer tokens only (tests/api/): a browser session opens none of it.
+    "api_waste_streams": everyone(OK),  # reference data, anonymous allowed
+    "api_non_conformities": everyone(UNAUTHORIZED),
+    "api_non_conformity": everyone(UNAUTHORIZED),
+    "api_withdrawal": everyone(UNAUTHORIZED),
+    "api_photos": everyone(UNAUTHORIZED),
 }
 
 # A valid 1x1 PNG for the sample photo.
@@ -331,4 +338,45 @@ def test_each_admin_url_answers_each_persona_as_expected(clients, objects):
             response = clients[persona].get(url)
             if not check(response, expectations[persona]):
                 failures.append((name, persona, response.status_code, response.get("Location")))
+    assert failures == [], "\n".join(map(str, failures))
+
+
+# --- The API: bearer tokens of collectors' machine clients (ACM/IDM stand-in), never a session ---
+
+API_PERSONAS = ["api_a", "api_b"]
+API_EXPECTATIONS = {
+    "api_waste_streams": {"api_a": OK, "api_b": OK},
+    "api_non_conformities": {"api_a": OK, "api_b": OK},  # each its own organisation's records
+    "api_non_conformity": {"api_a": OK, "api_b": NOT_FOUND},
+    "api_withdrawal": {"api_a": NOT_ALLOWED, "api_b": NOT_ALLOWED},  # POST only
+    "api_photos": {"api_a": NOT_ALLOWED, "api_b": NOT_ALLOWED},  # POST only
+}
+
+
+def test_every_api_url_has_an_expectation():
+    names = [name for name in all_url_names() if name.startswith("api_")]
+    assert sorted(names) == sorted(API_EXPECTATIONS)
+
+
+@pytest.mark.usefixtures("_portal_uses_standin")
+def test_each_api_url_answers_each_api_client_as_expected(objects, organisation_b, standin):
+    from accounts.models import ApiClient, Organisation
+    from tests.api.conftest import get_token
+
+    tokens = {}
+    for persona, client_id, organisation in [
+        ("api_a", "api-alfa", objects["record"].organisation),
+        ("api_b", "api-beta", organisation_b),
+    ]:
+        Organisation.objects.filter(pk=organisation.pk).update(api_enabled=True)
+        ApiClient.objects.create(client_id=client_id, organisation=organisation)
+        tokens[persona] = get_token(standin, client_id)
+    patterns = dict(walk(get_resolver().url_patterns))
+    failures = []
+    for name, expectations in API_EXPECTATIONS.items():
+        url = url_for(name, patterns[name], objects)
+        for persona in API_PERSONAS:
+            response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {tokens[persona]}")
+            if not check(response, expectations[persona]):
+                failures.append((name, persona, response.status_code))
     assert failures == [], "\n".join(map(str, failures))

@@ -113,7 +113,9 @@ def test_the_admin_logout_ends_the_acmidm_session_too(client, reviewer):
 
 def test_an_organisation_code_cannot_be_changed_in_the_admin(client, manager, organisation_a):
     url = f"/admin/accounts/organisation/{organisation_a.pk}/change/"
-    client.post(url, {"code": "0353456320", "name": "Nieuwe naam", "audience": "EA"})
+    # (with the empty inline of API clients, as the browser sends it)
+    inline = {"api_clients-TOTAL_FORMS": "0", "api_clients-INITIAL_FORMS": "0"}
+    client.post(url, {"code": "0353456320", "name": "Nieuwe naam", "audience": "EA", **inline})
     organisation_a.refresh_from_db()
     assert organisation_a.code == "0405546706"
     assert organisation_a.name == "Nieuwe naam"

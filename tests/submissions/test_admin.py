@@ -95,9 +95,32 @@ def test_a_reviewer_cannot_add_a_holiday(client, reviewer):
     assert not Holiday.objects.filter(date=dt.date(2031, 12, 24)).exists()
 
 
+NO_CLIENTS = {"api_clients-TOTAL_FORMS": "0", "api_clients-INITIAL_FORMS": "0"}
+
+
+def test_a_manager_switches_api_access_on_with_a_client(client, manager, organisation_a):
+    url = reverse("admin:accounts_organisation_change", args=[organisation_a.pk])
+    data = {"code": organisation_a.code, "name": organisation_a.name, "audience": "EA", "api_enabled": "on"}
+    data |= {"api_clients-TOTAL_FORMS": "1", "api_clients-INITIAL_FORMS": "0"}
+    data |= {"api_clients-0-client_id": "route-alfa", "api_clients-0-enabled": "on"}
+    assert client.post(url, data).status_code == 302
+    organisation_a.refresh_from_db()
+    assert organisation_a.api_enabled
+    api_client = organisation_a.api_clients.get()
+    assert api_client.client_id == "route-alfa"
+    # Its user row names the client and grants nothing: no password, no staff, no superuser.
+    user = api_client.user
+    assert str(user) == "API-client route-alfa"
+    assert not user.has_usable_password()
+    assert not user.is_staff
+    assert not user.is_superuser
+
+
 def test_a_manager_edits_an_organisation_but_never_deletes_one(client, manager, organisation_a):
     url = reverse("admin:accounts_organisation_change", args=[organisation_a.pk])
-    response = client.post(url, {"code": organisation_a.code, "name": "Alfa Afval NV", "audience": "EA"})
+    response = client.post(
+        url, {"code": organisation_a.code, "name": "Alfa Afval NV", "audience": "EA"} | NO_CLIENTS
+    )
     assert response.status_code == 302
     organisation_a.refresh_from_db()
     assert organisation_a.name == "Alfa Afval NV"

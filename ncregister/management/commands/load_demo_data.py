@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Organisation
-from accounts.standin.personas import PERSONAS_BY_KEY
+from accounts.models import ApiClient, Organisation
+from accounts.standin.personas import API_CLIENTS, PERSONAS_BY_KEY
 from submissions import services, summary, workflow
 from submissions.deadlines import BRUSSELS
 from submissions.models import NonConformity, WasteStream
@@ -96,6 +96,14 @@ class Command(BaseCommand):
             organisations[code] = Organisation.objects.update_or_create(
                 code=code, defaults={"name": name, "audience": audience}
             )[0]
+        # The demo collectors' route software may use the API with the stand-in's clients.
+        for api in API_CLIENTS:
+            if api.vo_orgcode in organisations:
+                organisation = organisations[api.vo_orgcode]
+                Organisation.objects.filter(pk=organisation.pk).update(api_enabled=True)
+                ApiClient.objects.get_or_create(
+                    client_id=api.client_id, defaults={"organisation": organisation, "description": api.label}
+                )
         created = 0
         for persona_key, code, count in DEMO_SUBMITTERS:
             created += self.records(organisations[code], _user(persona_key), count)
