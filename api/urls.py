@@ -1,13 +1,20 @@
 from django.urls import path, re_path
+from django.views.decorators.cache import never_cache
 
 from api import views
 
+
+def route(pattern, view, name):
+    # Records are an organisation's own data: no cache keeps any answer (no-store).
+    return path(f"api/v1/{pattern}", never_cache(view), name=name)
+
+
 urlpatterns = [
-    path("api/v1/afvalstromen", views.waste_streams, name="api_waste_streams"),
-    path("api/v1/non-conformiteiten", views.non_conformities, name="api_non_conformities"),
-    path("api/v1/non-conformiteiten/<int:pk>", views.non_conformity, name="api_non_conformity"),
-    path("api/v1/non-conformiteiten/<int:pk>/intrekking", views.withdrawal, name="api_withdrawal"),
-    path("api/v1/non-conformiteiten/<int:pk>/fotos", views.photos, name="api_photos"),
+    route("afvalstromen", views.waste_streams, "api_waste_streams"),
+    route("non-conformiteiten", views.non_conformities, "api_non_conformities"),
+    route("non-conformiteiten/<int:pk>", views.non_conformity, "api_non_conformity"),
+    route("non-conformiteiten/<int:pk>/intrekking", views.withdrawal, "api_withdrawal"),
+    route("non-conformiteiten/<int:pk>/fotos", views.photos, "api_photos"),
     # Anything else under /api/: a problem document, not the portal's HTML 404.
-    re_path(r"^api/(?P<rest>.*)$", views.not_found),
+    re_path(r"^api/(?P<rest>.*)$", never_cache(views.not_found)),
 ]
