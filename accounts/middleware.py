@@ -22,8 +22,10 @@ OPEN_URL_NAMES = {
     "oidc_logout",
     "session_ended",
 }
-# Kept in the anonymous session after a limit ended it: where the person was, for the sign-in link.
+# Kept in the anonymous session after a limit ended it: where the person was, for the sign-in link,
+# and whose session it was (user and organisation ids), so a form still posted becomes their draft.
 SESSION_ENDED = "ncr_session_ended"
+ENDED_FOR = "ncr_session_ended_for"
 
 
 def _organisation(grant):
@@ -43,7 +45,6 @@ class GrantMiddleware:
         request.grant = NO_GRANT
         request.organisation = None
         request.session_expired = False
-        request.expired_user_id = None
         if request.user.is_authenticated:
             now = time.time()
             signed_in_at = request.session.get(SIGNED_IN_AT, 0)
@@ -85,7 +86,7 @@ def end_session_for_limit(request, reason):
     from accounts.oidc import REAUTH_NEEDED
     from audit.events import Kind, record
 
-    request.expired_user_id = request.user.pk
+    user_id = request.user.pk
     organisation = _organisation(load_grant(request.session))
     record(request, Kind.SESSION_ENDED, organisation=organisation, reason=reason)
     request.audit_logout_recorded = True
@@ -93,6 +94,7 @@ def end_session_for_limit(request, reason):
     request.session_expired = True
     request.session[REAUTH_NEEDED] = True
     request.session[SESSION_ENDED] = request.get_full_path() if request.method == "GET" else request.path
+    request.session[ENDED_FOR] = [user_id, organisation.pk if organisation else None]
 
 
 def start_session_clock(sender, request, user, **kwargs):

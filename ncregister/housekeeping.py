@@ -56,6 +56,13 @@ def expired_kept_photos():
     return purge_expired()
 
 
+def expired_drafts():
+    """Drafts of the new-record form not touched for NCR_DRAFT_DAYS."""
+    from submissions.drafts import purge_expired
+
+    return purge_expired()
+
+
 PURGES = [
     expired_sessions,
     finished_jobs,
@@ -64,6 +71,7 @@ PURGES = [
     purge_old_audit_events,
     expired_exports,
     expired_kept_photos,
+    expired_drafts,
 ]
 
 

@@ -291,6 +291,21 @@ class KeptPhoto(models.Model):
         return f"{self.token[:8]} {self.pk}"
 
 
+class Draft(models.Model):
+    """A person's unfinished new-record form for one organisation (submissions.drafts)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="draft_one_per_person")]
+
+    def __str__(self):
+        return f"{self.user_id}/{self.organisation_id} {self.updated_at:%Y-%m-%d %H:%M}"
+
+
 # --- The repeat-offender overview's summary (see submissions/summary.py) ----------------------------
 # Internal tables the worker keeps up to date, so the overview adds up thousands of monthly rows
 # instead of reading a year of records. Every record counts, whatever its status. On PostgreSQL

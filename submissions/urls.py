@@ -21,6 +21,7 @@ urlpatterns = [
     path("register/<int:pk>/melding/verzonden/", notice_views.notice_sent, name="register_notice_sent"),
     path("register/foto/<int:photo_pk>/", views.photo, name="register_photo"),
     path("register/foto/<int:photo_pk>/klein/", views.photo_thumbnail, name="register_photo_thumbnail"),
+    path("register/concept/weg/", views.discard_draft, name="register_draft_discard"),
     path("register/fotos/bewaard/", views.keep_photo, name="register_keep_photo"),
     path("register/fotos/bewaard/<int:kept_pk>/", views.kept_photo, name="register_kept_photo"),
     path("register/uploads/", upload_views.upload_index, name="upload_index"),

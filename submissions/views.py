@@ -4,14 +4,13 @@ Every view reads records through submissions.access (the session's organisation 
 them through submissions.services; rules live in validation.py and services.py, not here.
 """
 
-import time
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import sign_in_url, submitter_required
+from accounts.middleware import ENDED_FOR, SIGNED_IN_AT
 from ncregister.identifiers import format_enterprise_number as kbo
 from ncregister.identifiers import is_digits
-from submissions import export_jobs, kept_photos, services, summary, workflow
+from submissions import drafts, export_jobs, kept_photos, services, summary, workflow
 from submissions.access import for_organisation, kept_photos_for, photos_for_organisation
 from submissions.deadlines import registration_deadline
 from submissions.forms import (
@@ -40,34 +40,23 @@ from submissions.timeline import public_history
 from submissions.validation import parse_date
 
 PAGE_SIZE = 25
-PENDING_FORM = "ncr_pending_form"
-PENDING_MAX_AGE = 4 * 3600  # seconds: longer than a session, shorter than a forgotten tab
+DRAFT_FLAG = "ncr_draft"  # posted by static/js/draft.js: keep the form as the draft, do not save it
 
 
-# --- keeping a driver's input when the session ended while filling in --------------------------
+# --- drafts of the new-record form (submissions.drafts) --------------------------------------------
 
 
-def keep_input_when_signed_out(view):
-    """A form posted in the request where the session ran out is kept in the new (anonymous) session,
-    bound to the person it belonged to; after signing in again that person lands on the same form with
-    their input (photos must be chosen again). Any other anonymous post is just sent to sign in."""
+def keep_draft_when_signed_out(view):
+    """The new-record form posted (saved or its draft) after the session ran out becomes the draft of the
+    person whose session it was, for that organisation, offered back at their next sign-in. Any other
+    anonymous post is just sent to sign in."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
-            if request.session_expired:
-                fields = {*NonConformityForm.base_fields, *WithdrawForm.base_fields} - {"photos"}
-                data = {
-                    key: [value[:5000] for value in request.POST.getlist(key)[:40]]
-                    for key in fields
-                    if key in request.POST
-                }
-                request.session[PENDING_FORM] = {
-                    "path": request.path,
-                    "data": data,
-                    "at": time.time(),
-                    "user": request.expired_user_id,
-                }
+            ended_for = request.session.get(ENDED_FOR)
+            kept = ended_for and drafts.save(*ended_for, drafts.from_post(request.POST))
+            if kept and not request.POST.get(DRAFT_FLAG):
                 messages.info(request, _("Sign in again to save the non-conformity: your input is kept."))
             return redirect(sign_in_url(request))
         return view(request, *args, **kwargs)
@@ -75,20 +64,8 @@ def keep_input_when_signed_out(view):
     return wrapper
 
 
-def pending_input(request):
-    """The input kept for this page and this person, once; None when there is none."""
-    pending = request.session.get(PENDING_FORM)
-    if not pending or pending.get("path") != request.path:
-        return None
-    del request.session[PENDING_FORM]
-    if pending.get("user") != request.user.pk or time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
-        return None  # someone else signed in on this browser, or it is too old
-    data = pending.get("data", {})
-    return {
-        key: values if key == "waste_streams" else (values[0] if values else "")
-        for key, values in data.items()
-        if isinstance(values, list)
-    }
+def _draft_offer(request):
+    return drafts.offered(request.user, request.organisation, request.session.get(SIGNED_IN_AT, 0))
 
 
 # --- photos kept between sending and saving (submissions.kept_photos) ---------------------------
@@ -149,6 +126,7 @@ def home(request):
             "found_more": more,
             "found_cap": number_format(EXACT_UP_TO, force_grouping=True),
             "query": query.urlencode(),
+            "draft_offer": _draft_offer(request),
         },
     )
 
@@ -222,11 +200,15 @@ def date_facts(request):
     )
 
 
-@keep_input_when_signed_out
+@keep_draft_when_signed_out
 @submitter_required
 @require_http_methods(["GET", "POST"])
 def new(request):
     organisation = request.organisation
+    draft_offer = None
+    if request.method == "POST" and request.POST.get(DRAFT_FLAG):
+        drafts.save(request.user.pk, organisation.pk, drafts.from_post(request.POST))
+        return HttpResponse(status=204)
     if request.method == "POST":
         data, kept = _posted_form_data(request)
         form = NonConformityForm(data, request.FILES, organisation=organisation, kept_photos=kept)
@@ -241,6 +223,7 @@ def new(request):
                         photos=_all_photos(form),
                     )
                     kept_photos.discard(form.kept_photos)
+                    drafts.discard(request.user, organisation)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
@@ -249,17 +232,25 @@ def new(request):
         _keep_sent_photos(request, form)
     else:
         initial = {"observed_on": timezone.localdate().isoformat(), "photo_token": kept_photos.new_token()}
-        kept = pending_input(request)
-        if kept:
-            initial.update(kept)
+        draft = drafts.of(request.user, organisation) if request.GET.get("concept") == "herstellen" else None
+        if draft:
+            initial.update(drafts.initial(draft))
+            initial["photo_token"] = kept_photos.valid_token(initial.get("photo_token"))
             messages.info(request, _("Your input was kept. Check it and save."))
-        elif is_digits(request.GET.get("van", "")):
-            # "Another non-conformity": the same producer, the rest fresh.
-            source = for_organisation(request).filter(pk=request.GET["van"]).first()
-            if source:
-                initial.update(initial_from_record(source, producer_only=True))
-        form = NonConformityForm(initial=initial, organisation=organisation)
-    return render(request, "submissions/form.html", _form_context(request, form))
+        else:
+            draft_offer = _draft_offer(request)
+            if is_digits(request.GET.get("van", "")):
+                # "Another non-conformity": the same producer, the rest fresh.
+                source = for_organisation(request).filter(pk=request.GET["van"]).first()
+                if source:
+                    initial.update(initial_from_record(source, producer_only=True))
+        kept = kept_photos_for(request, initial["photo_token"]) if draft else ()
+        form = NonConformityForm(initial=initial, organisation=organisation, kept_photos=kept)
+    return render(
+        request,
+        "submissions/form.html",
+        {**_form_context(request, form), "draft_offer": draft_offer},
+    )
 
 
 @submitter_required
@@ -281,7 +272,6 @@ def detail(request, pk):
     )
 
 
-@keep_input_when_signed_out
 @submitter_required
 @require_http_methods(["GET", "POST"])
 def correct(request, pk):
@@ -320,10 +310,6 @@ def correct(request, pk):
         _keep_sent_photos(request, form)
     else:
         initial = {**initial_from_record(record), "photo_token": kept_photos.new_token()}
-        kept = pending_input(request)
-        if kept:
-            initial.update(kept)
-            messages.info(request, _("Your input was kept. Check it and save."))
         form = NonConformityForm(initial=initial, organisation=request.organisation, record=record)
     return render(request, "submissions/form.html", _form_context(request, form, record))
 
@@ -438,6 +424,14 @@ def photo_thumbnail(request, photo_pk):
     return photo_response(
         request, get_object_or_404(photos_for_organisation(request), pk=photo_pk), thumbnail=True
     )
+
+
+@submitter_required
+@require_POST
+def discard_draft(request):
+    drafts.discard(request.user, request.organisation)
+    messages.success(request, _("The unfinished non-conformity was thrown away."))
+    return redirect("register_new")
 
 
 @submitter_required

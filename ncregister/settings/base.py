@@ -303,6 +303,8 @@ NCR_SESSION_MAX_MINUTES = config_int("NCR_SESSION_MAX_MINUTES", "120")
 SESSION_COOKIE_AGE = NCR_SESSION_MAX_MINUTES * 60
 # Photos sent with a form that was not saved yet (a validation error) are kept this long for that person.
 NCR_KEPT_PHOTO_HOURS = config_int("NCR_KEPT_PHOTO_HOURS", "4")
+# A draft of the new-record form (kept on the server while typing) is offered back this many days.
+NCR_DRAFT_DAYS = config_int("NCR_DRAFT_DAYS", "7")
 NCR_UPLOAD_MAX_MB = config_int("NCR_UPLOAD_MAX_MB", "20")
 NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
 # Background work (uploads): django-tasks with its database backend, so the queue lives in the same

@@ -76,6 +76,7 @@ EXPECTATIONS = {
     "register_photo": OWN_RECORD,
     "register_photo_thumbnail": OWN_RECORD,
     "register_keep_photo": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
+    "register_draft_discard": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
     # The sample kept photo is An's (submitter_a) for collector A: nobody else sees it.
     "register_kept_photo": OWN_RECORD,
     "register_exports": SUBMITTER_PAGE,

@@ -3,6 +3,7 @@ the browser itself (Chrome DevTools Protocol: bytes received per request, header
 
 import datetime as dt
 import io
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -136,7 +137,8 @@ def test_photos_are_shrunk_sent_with_progress_and_kept_through_a_validation_erro
     expect(progress).to_be_visible()
     # Part sent, part still under way (polled: the page's CSP refuses wait_for_function's eval).
     shown = []
-    for _ in range(600):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         shown.append(page.evaluate("document.getElementById('photo-progress-bar').value"))
         if 0 < shown[-1] < 100:
             break

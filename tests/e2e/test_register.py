@@ -162,6 +162,8 @@ def test_a_driver_whose_session_expired_gets_the_form_back_after_signing_in(phon
     page.get_by_role("button", name="Verder").click()
     page.set_viewport_size(PHONE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe non-conformiteit")
+    offer = page.get_by_role("region", name="Uw onafgewerkte melding van")
+    offer.get_by_role("link", name="Herstellen").click()
     expect(page.locator("main")).to_contain_text("Uw invoer werd bewaard.")
     expect(page.get_by_label("Naam producent")).to_have_value("Frituur Bewaard")
     expect(page.get_by_label("Omschrijving")).to_have_value("Blikjes en karton.")

@@ -1,6 +1,5 @@
 import datetime as dt
 import re
-import time
 
 import pytest
 from django.db import connection
@@ -11,7 +10,6 @@ from django.utils import timezone
 from accounts.roles import REVIEWER, SUBMITTER
 from submissions import services, workflow
 from submissions.models import NonConformity
-from tests.conftest import sign_in
 
 
 def form_data(**overrides):
@@ -174,45 +172,6 @@ def test_earlier_producers_are_suggested(client, submitter_a, make_record, organ
     html = client.get(reverse("register_new")).content.decode()
     assert '<option value="Slagerij Alfa" data-kbo="0405.546.706"' in html
     assert "Frituur Beta" not in html
-
-
-def expire_session(monkeypatch):
-    """Move the session clock two hours and a minute on: the next request ends the session."""
-    real_time = time.time
-    monkeypatch.setattr("accounts.middleware.time.time", lambda: real_time() + 121 * 60)
-
-
-def test_an_expired_session_keeps_the_input_until_after_signing_in_again(
-    client, submitter_a, organisation_a, monkeypatch, settings
-):
-    expire_session(monkeypatch)
-    response = client.post(reverse("register_new"), form_data(producer_name="Bewaard Bedrijf"))
-    assert response.status_code == 302  # through ACM/IDM's logout to the "session ended" page
-    assert response["Location"].startswith(settings.OIDC_OP_LOGOUT_ENDPOINT)
-    ended = client.get(reverse("session_ended")).content.decode()
-    assert 'href="/oidc/authenticate/?next=%2Fregister%2Fnieuw%2F"' in ended
-    monkeypatch.undo()
-    # Signing in again keeps the session's data while rotating its key, as the callback does.
-    sign_in(client, vo_id="vo-an", organisation=organisation_a, roles=["Indieners"])
-    html = client.get(reverse("register_new")).content.decode()
-    assert 'value="Bewaard Bedrijf"' in html
-    assert NonConformity.objects.count() == 0
-    # Only once.
-    assert "Bewaard Bedrijf" not in client.get(reverse("register_new")).content.decode()
-
-
-def test_kept_input_is_never_shown_to_someone_else(client, submitter_a, organisation_b, monkeypatch):
-    expire_session(monkeypatch)
-    client.post(reverse("register_new"), form_data(producer_name="Bewaard Bedrijf"))
-    monkeypatch.undo()
-    sign_in(client, vo_id="vo-bram", organisation=organisation_b, roles=["Indieners"])
-    assert "Bewaard Bedrijf" not in client.get(reverse("register_new")).content.decode()
-
-
-def test_an_anonymous_post_stores_nothing_in_the_session(client, db):
-    response = client.post(reverse("register_new"), {"producer_name": "x" * 5000, "junk": "y" * 5000})
-    assert response["Location"].startswith(reverse("oidc_authentication_init"))
-    assert "ncr_pending_form" not in client.session
 
 
 # --- detail, correct, withdraw --------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""Drafts of the new-record form on the server: saved while typing, bound to the person and the
+organisation, offered back at their next sign-in, gone once saved, thrown away or NCR_DRAFT_DAYS old."""
+
+import datetime as dt
+import time
+
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from submissions.models import Draft, NonConformity
+from tests.conftest import sign_in
+from tests.submissions.test_views import form_data
+
+OFFER = "Uw onafgewerkte melding van"
+
+
+def type_draft(client, **fields):
+    """What static/js/draft.js sends every few seconds of typing."""
+    return client.post(reverse("register_new"), {**form_data(**fields), "ncr_draft": "1"})
+
+
+def sign_in_again(client, organisation, vo_id="vo-an"):
+    return sign_in(client, vo_id=vo_id, organisation=organisation, roles=["Indieners"], given_name="An")
+
+
+def test_typing_keeps_a_draft_and_saves_nothing(client, submitter_a, organisation_a):
+    response = type_draft(client, producer_name="Frituur Concept")
+    assert response.status_code == 204
+    draft = Draft.objects.get()
+    assert (draft.user, draft.organisation) == (submitter_a, organisation_a)
+    assert draft.data["producer_name"] == "Frituur Concept"
+    assert draft.data["waste_streams"] == ["16", "3"]
+    assert NonConformity.objects.count() == 0
+    # Not offered while it is being typed: only at the next sign-in.
+    assert OFFER not in client.get(reverse("register_new")).content.decode()
+
+
+def test_a_form_with_nothing_typed_keeps_no_draft(client, submitter_a):
+    client.post(reverse("register_new"), {"observed_on": "2026-12-01", "ncr_draft": "1"})
+    assert not Draft.objects.exists()
+
+
+def test_the_draft_is_offered_and_restored_at_the_next_sign_in(client, submitter_a, organisation_a):
+    type_draft(client, producer_name="Frituur Concept", description="Blikjes in het restafval.")
+    time.sleep(0.01)
+    sign_in_again(client, organisation_a)
+    for page in ("register_home", "register_new"):
+        assert OFFER in client.get(reverse(page)).content.decode(), page
+    html = client.get(reverse("register_new"), {"concept": "herstellen"}).content.decode()
+    assert 'value="Frituur Concept"' in html
+    assert "Blikjes in het restafval." in html
+    assert OFFER not in html
+
+
+def test_another_person_or_organisation_is_never_offered_the_draft(
+    client, submitter_a, organisation_a, organisation_b
+):
+    type_draft(client, producer_name="Frituur Concept")
+    time.sleep(0.01)
+    others = (("vo-jan", organisation_a), ("vo-bram", organisation_b), ("vo-an", organisation_b))
+    for vo_id, organisation in others:
+        sign_in_again(client, organisation, vo_id=vo_id)
+        assert OFFER not in client.get(reverse("register_home")).content.decode()
+        html = client.get(reverse("register_new"), {"concept": "herstellen"}).content.decode()
+        assert "Frituur Concept" not in html, (vo_id, organisation)
+    assert Draft.objects.count() == 1
+
+
+def test_saving_the_record_removes_the_draft(client, submitter_a):
+    type_draft(client, producer_name="Frituur Concept")
+    assert client.post(reverse("register_new"), form_data()).status_code == 302
+    assert not Draft.objects.exists()
+
+
+def test_the_draft_can_be_thrown_away(client, submitter_a, organisation_a):
+    type_draft(client, producer_name="Frituur Concept")
+    sign_in_again(client, organisation_a)
+    response = client.post(reverse("register_draft_discard"))
+    assert response["Location"] == reverse("register_new")
+    assert not Draft.objects.exists()
+
+
+def expire_session(monkeypatch):
+    """Move the session clock two hours and a minute on: the next request ends the session."""
+    real_time = time.time
+    monkeypatch.setattr("accounts.middleware.time.time", lambda: real_time() + 121 * 60)
+
+
+def test_a_form_posted_when_the_session_ran_out_becomes_the_draft(
+    client, submitter_a, organisation_a, monkeypatch, settings
+):
+    expire_session(monkeypatch)
+    response = client.post(reverse("register_new"), form_data(producer_name="Bewaard Bedrijf"))
+    assert response.status_code == 302  # through ACM/IDM's logout to the "session ended" page
+    assert response["Location"].startswith(settings.OIDC_OP_LOGOUT_ENDPOINT)
+    monkeypatch.undo()
+    # Typed on after that, still signed out: kept for the same person too.
+    client.post(reverse("register_new"), {**form_data(producer_name="Bewaard Bedrijf NV"), "ncr_draft": "1"})
+    ended = client.get(reverse("session_ended")).content.decode()
+    assert 'href="/oidc/authenticate/?next=%2Fregister%2Fnieuw%2F"' in ended
+    assert Draft.objects.get(user=submitter_a, organisation=organisation_a).data["producer_name"] == (
+        "Bewaard Bedrijf NV"
+    )
+    sign_in_again(client, organisation_a)
+    assert OFFER in client.get(reverse("register_new")).content.decode()
+    html = client.get(reverse("register_new"), {"concept": "herstellen"}).content.decode()
+    assert 'value="Bewaard Bedrijf NV"' in html
+    assert NonConformity.objects.count() == 0
+
+
+def test_an_anonymous_post_keeps_nothing(client, db):
+    response = client.post(reverse("register_new"), {"producer_name": "x" * 5000, "ncr_draft": "1"})
+    assert response["Location"].startswith(reverse("oidc_authentication_init"))
+    assert not Draft.objects.exists()
+
+
+def test_drafts_expire_after_ncr_draft_days(client, submitter_a, organisation_a, settings):
+    type_draft(client, producer_name="Frituur Concept")
+    Draft.objects.update(updated_at=timezone.now() - dt.timedelta(days=settings.NCR_DRAFT_DAYS, minutes=1))
+    sign_in_again(client, organisation_a)
+    assert OFFER not in client.get(reverse("register_home")).content.decode()
+    call_command("housekeeping", verbosity=0)
+    assert not Draft.objects.exists()
