@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_reviewer_desk'),
-        ('submissions', '0018_admin_search_index'),
+        ('submissions', '0019_producer_index_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
