@@ -15,6 +15,7 @@ OPEN_URL_NAMES = {
     "landing",
     "no_access",
     "help",
+    "submitter_help",
     "switch_organisation",
     "set_language",
     "oidc_authentication_init",

@@ -74,6 +74,17 @@ def parse_role_claim(claim):
     return parsed
 
 
+def organisations_with_rights(claim, role_map):
+    """The organisation codes for which the claim holds one of the portal's rights, whatever the session's
+    organisation: the no-access page names them when someone signed in for another one."""
+    mapping = {(key(right), key(context)) for right, context in role_map}
+    codes = set()
+    for value in parse_role_claim(claim):
+        if any((value.right, context) in mapping for context in value.contexts):
+            codes.update(value.organisations)
+    return sorted(codes)
+
+
 def granted_roles(claim, signed_in_orgcode, role_map, staff_orgcodes):
     """The portal roles a claim grants in a session signed in for `signed_in_orgcode`.
 

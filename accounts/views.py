@@ -8,10 +8,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import roles
 from accounts.middleware import SESSION_ENDED
+from accounts.models import Organisation
 from accounts.oidc import SWITCHING
 from audit.events import Kind, record
 from ncregister import ratelimit
+from ncregister.identifiers import format_enterprise_number
 
 
 def landing(request):
@@ -28,12 +31,6 @@ def landing(request):
     return render(request, "accounts/landing.html")
 
 
-def _environment_context():
-    # Rights are granted separately in T&I and PRD; the pages must name the right one.
-    is_ti = settings.NCR_ENV != "prd"
-    return {"idm_environment": "T&I" if is_ti else "PRD", "is_ti": is_ti}
-
-
 def session_ended(request):
     """The session ended for its idle or absolute limit, here and at ACM/IDM: sign in afresh."""
     if request.user.is_authenticated:
@@ -46,11 +43,22 @@ def session_ended(request):
 
 
 def no_access(request):
-    return render(request, "accounts/no_access.html", {**_environment_context(), "grant": request.grant})
+    grant = request.grant
+    # A right held for another organisation than the one signed in for: name it, from the signed claims.
+    codes = [
+        c
+        for c in roles.organisations_with_rights(list(grant.claim_values), roles.ROLE_MAP)
+        if c != grant.orgcode
+    ]
+    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
+    rights_elsewhere = [
+        {"code": format_enterprise_number(code), "name": names.get(code, "")} for code in codes
+    ]
+    return render(request, "accounts/no_access.html", {"grant": grant, "rights_elsewhere": rights_elsewhere})
 
 
 def help_local_admin(request):
-    return render(request, "accounts/help.html", _environment_context())
+    return render(request, "accounts/help.html")
 
 
 @require_http_methods(["GET", "POST"])

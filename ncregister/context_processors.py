@@ -8,4 +8,10 @@ BANNERS = {
 
 
 def environment(request):
-    return {"ncr_env": settings.NCR_ENV, "ncr_env_banner": BANNERS.get(settings.NCR_ENV)}
+    return {
+        "ncr_env": settings.NCR_ENV,
+        "ncr_env_banner": BANNERS.get(settings.NCR_ENV),
+        # Rights are granted separately in T&I and PRD; help and no-access pages name the right one.
+        "idm_environment": "PRD" if settings.NCR_ENV == "prd" else "T&I",
+        "idm_url": settings.NCR_IDM_URL,
+    }

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from submissions import notice_views, upload_views, views
+from submissions import help_views, notice_views, upload_views, views
 
 urlpatterns = [
+    path("hulp/", help_views.help_page, name="submitter_help"),
     path("register/", views.home, name="register_home"),
     path("register/nieuw/", views.new, name="register_new"),
     path("register/datum/", views.date_facts, name="register_date_facts"),

@@ -237,6 +237,8 @@ ACMIDM_ISSUER = config("ACMIDM_ISSUER").rstrip("/")
 ACMIDM_ORIGIN = "/".join(ACMIDM_ISSUER.split("/")[:3])
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = ["'self'", ACMIDM_ORIGIN]
 OIDC_OP_AUTHORIZATION_ENDPOINT = f"{ACMIDM_ISSUER}/v1/auth"
+# IDM's "Gebruikersbeheer", where an organisation's local administrator grants rights; T&I and PRD differ.
+NCR_IDM_URL = config("NCR_IDM_URL")
 OIDC_OP_TOKEN_ENDPOINT = f"{ACMIDM_ISSUER}/v1/token"
 OIDC_OP_JWKS_ENDPOINT = f"{ACMIDM_ISSUER}/v1/keys"
 OIDC_OP_USER_ENDPOINT = f"{ACMIDM_ISSUER}/v1/userinfo"

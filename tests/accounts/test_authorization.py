@@ -57,6 +57,7 @@ EXPECTATIONS = {
     "session_ended": {**everyone((302, "/")), "anonymous": OK},
     "no_access": everyone(OK),
     "help": everyone(OK),
+    "submitter_help": everyone(OK),  # no data: readable before anyone has access
     "switch_organisation": {**everyone(OK), "anonymous": (302, "/")},  # asks first; POST switches
     "set_language": everyone((302, "/")),
     "oidc_authentication_init": everyone((302, "http://127.0.0.1:8001/op/v1/auth")),

@@ -80,6 +80,8 @@ def test_a_right_for_another_organisation_gives_no_access(page, portal, login):
     login(page, "ander-org")
     expect(page.get_by_role("heading", name="Geen toegang", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("OVAMGebruiker-NonConformiteitenIndiener:0405546706")
+    # The organisation the right is for, named from the signed claims.
+    expect(page.locator("ul.rights-elsewhere")).to_contain_text("0405.546.706")
 
 
 def test_a_reviewer_from_another_organisation_is_not_staff(page, portal, login):
