@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 
 import pytest
 from django.db.models import Count
@@ -65,6 +66,30 @@ def test_the_chart_has_every_month_of_the_period(history):
     ]
     bars = chart(months)["bars"]
     assert bars[2]["height"] > bars[0]["height"] > bars[1]["height"] == 0
+
+
+@pytest.mark.parametrize(
+    ("peak", "values"),
+    [(0, [0, 1]), (3, [0, 1, 2, 3]), (7, [0, 2, 4, 6, 8]), (1234, [0, 500, 1000, 1500])],
+)
+def test_the_value_axis_has_round_ticks_up_to_the_highest_month(peak, values):
+    drawn = chart([(dt.date(2026, 1, 1), peak // 2), (dt.date(2026, 2, 1), peak)])
+    assert [tick["value"] for tick in drawn["ticks"]] == values
+    top, bottom = drawn["ticks"][-1], drawn["ticks"][0]
+    assert (bottom["y"], top["y"]) == (drawn["height"], drawn["axis_top"])
+    bar = drawn["bars"][1]  # a bar reaches the height of its value on the axis
+    assert bar["y"] == round(bottom["y"] - (bottom["y"] - top["y"]) * peak / values[-1], 1)
+
+
+def test_the_chart_shows_its_axis_values_and_describes_itself(client, reviewer, history):
+    response = client.get(URL, {"van": "2026-01", "tot": "2026-06"})
+    content = response.content.decode()
+    start = content.index('<svg viewBox="0 0 720')
+    svg = content[start : content.index("</svg>", start)]
+    assert 'aria-labelledby="chart-title chart-desc"' in svg
+    assert "Hoogste maand: maart 2026 met 3." in svg
+    assert [int(v) for v in re.findall(r'text-anchor="end"[^>]*>(\d+)</text>', svg)] == [0, 1, 2, 3]
+    assert "style=" not in content  # the strict CSP allows no inline style
 
 
 def withdraw(record):
