@@ -14,9 +14,9 @@ from submissions.models import Holiday, Photo, Upload, WasteStream
 from tests.submissions.conftest import image_bytes
 
 # English words that have no business on a Dutch page (words that are Dutch too, such as "status",
-# "filter" or "upload", are not listed).
+# "filter", "upload" or "is", are not listed).
 ENGLISH = {
-    "the", "and", "by", "at", "to", "is", "are", "this", "that", "with", "for", "from", "or",
+    "the", "and", "by", "at", "to", "are", "this", "that", "with", "for", "from", "or",
     "view", "history", "change", "changed", "changes", "deleted", "delete", "add", "save", "search",
     "yes", "no", "none", "unknown", "all", "any", "select", "selected", "home", "log", "password",
     "welcome", "documentation", "sidebar", "navigation", "toggle", "skip", "show", "hide", "close",
@@ -96,6 +96,7 @@ def pages(make_record, organisation_a, media, django_user_model):
         organisation=organisation_a, uploaded_by=record.submitted_by, file_name="lijst.csv", sha256="0" * 64
     )
     record_url = reverse("admin:submissions_nonconformity_change", args=[record.pk])
+    changelist = reverse("admin:submissions_nonconformity_changelist")
     return [
         reverse("admin:index"),
         reverse("admin:submissions_nonconformity_changelist"),
@@ -112,6 +113,15 @@ def pages(make_record, organisation_a, media, django_user_model):
         reverse("admin:submissions_wastestream_change", args=[WasteStream.objects.first().pk]),
         reverse("admin:submissions_holiday_changelist"),
         reverse("admin:submissions_holiday_change", args=[Holiday.objects.first().pk]),
+        # The work queue's filters, a search, an empty result, an empty overview, the other histories.
+        changelist + "?toegewezen=mij&ouderdom=14",
+        changelist + "?toegewezen=niemand&status__exact=alle&q=Korenaar",
+        changelist + "?toegewezen=alle&status__exact=alle&q=niets-gevonden",
+        reverse("admin:submissions_nonconformity_overview") + "?van=2020-01&tot=2020-02",
+        reverse("admin:submissions_nonconformity_exports"),
+        reverse("admin:submissions_upload_history", args=[upload.pk]),
+        reverse("admin:accounts_organisation_history", args=[organisation_a.pk]),
+        reverse("admin:accounts_user_change", args=[gone.pk]),
     ]
 
 
@@ -124,6 +134,13 @@ def test_a_manager_reads_every_admin_page_in_dutch(client, manager, pages):
         if english or codes:
             found[url] = (english, codes)
     assert found == {}
+
+
+def test_the_overview_csv_speaks_dutch(client, manager, pages):
+    response = client.get(reverse("admin:submissions_nonconformity_overview_export"))
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert offending(header) == ([], [])
+    assert header.startswith("Ondernemingsnummer;")
 
 
 def test_the_scan_finds_english_and_raw_codes():
