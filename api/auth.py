@@ -21,6 +21,7 @@ from rest_framework.permissions import BasePermission
 
 from accounts.models import ApiClient
 from api.problems import Problem
+from ncregister import ratelimit
 from ncregister.identifiers import normalise_orgcode
 
 logger = logging.getLogger(__name__)
@@ -137,8 +138,20 @@ class IntrospectionAuthentication(BaseAuthentication):
         if scheme.lower() != "bearer" or not token or len(token) > 4096:
             raise Problem("token-ongeldig", _("Send the access token as: Authorization: Bearer <token>."))
         caller = caller_for(token)
-        # The access helpers (submissions.access) read the organisation from the request, as for a session.
+        # The access helpers (submissions.access) read the organisation from the request, as for a session;
+        # the audit (api.middleware) names the client.
         request._request.organisation = caller.organisation
+        request._request.api_caller = caller
+        retry_after = ratelimit.over_limit(
+            "api", caller.client.client_id, settings.NCR_API_REQUESTS_PER_MINUTE, window_seconds=60
+        )
+        if retry_after:
+            raise Problem(
+                "te-veel-verzoeken",
+                _("This client sent more than %(n)d requests this minute. Try again in %(s)d seconds.")
+                % {"n": settings.NCR_API_REQUESTS_PER_MINUTE, "s": retry_after},
+                headers={"Retry-After": str(retry_after)},
+            )
         return caller.user, caller
 
     def authenticate_header(self, request):

@@ -36,6 +36,9 @@ TYPES = {
     "mediatype-niet-ondersteund": (415, gettext_lazy("Unsupported media type")),
     "te-groot": (413, gettext_lazy("Request too large")),
     "te-veel-verzoeken": (429, gettext_lazy("Too many requests")),
+    "idempotentie-andere-inhoud": (422, gettext_lazy("Idempotency-Key reused")),
+    "idempotentie-bezig": (409, gettext_lazy("Idempotency-Key in use")),
+    "dubbele-batch": (409, gettext_lazy("Batch already accepted")),
     "interne-fout": (500, gettext_lazy("Internal error")),
 }
 

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from api.problems import TYPE_PREFIX
+from api.problems import CONTENT_TYPE, TYPE_PREFIX
 
 ACTIONS = ["geweigerd", "geregistreerd", "nagesorteerd"]
 STATUSES = ["ingediend", "in_behandeling", "afgesloten", "doorverwezen", "ingetrokken"]
@@ -146,15 +146,21 @@ class ProblemSerializer(serializers.Serializer):
     issues = IssueSerializer(many=True, required=False)
 
 
-def problem(description):
-    return OpenApiResponse(ProblemSerializer, description=description)
+def problems(**by_status):
+    """{(status, application/problem+json): response} for `s400="..."`, `s404="..."`, ..."""
+    return {
+        (int(key.removeprefix("s")), CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description=text)
+        for key, text in by_status.items()
+    }
 
 
-AUTH_PROBLEMS = {
-    401: problem("Geen, een ongeldig of verlopen toegangstoken, of een token zonder de API-scope."),
-    403: problem("Het token noemt geen organisatie, of de client heeft geen API-toegang."),
-    503: problem("ACM/IDM kan het token nu niet bevestigen; probeer opnieuw na Retry-After."),
-}
+AUTH_PROBLEMS = problems(
+    s401="Geen, een ongeldig of verlopen toegangstoken, of een token zonder de API-scope.",
+    s403="Het token noemt geen organisatie, of de client heeft geen API-toegang.",
+    s413="Het verzoek is te groot; de grens staat in `detail`.",
+    s429="Te veel verzoeken van deze client deze minuut; probeer opnieuw na Retry-After.",
+    s503="ACM/IDM kan het token nu niet bevestigen; probeer opnieuw na Retry-After.",
+)
 ETAG = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -179,7 +185,59 @@ EXAMPLE = {
     "actie": "geregistreerd",
     "eigenReferentie": "NC-2026-0001",
 }
-LIST_PARAMETERS = {"datumVan", "datumTot", "status", "producent", "gewijzigdSinds", "cursor", "limiet"}
+LIST_PARAMETERS = {
+    "datumVan",
+    "datumTot",
+    "status",
+    "producent",
+    "gewijzigdSinds",
+    "batch",
+    "cursor",
+    "limiet",
+}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Een nieuwe willekeurige waarde per verzoek (bv. een UUID). Hetzelfde verzoek opnieuw met dezelfde "
+        "sleutel geeft het eerste antwoord opnieuw (24 uur); een ander verzoek met dezelfde sleutel 422."
+    ),
+)
+CORRELATION_ID = OpenApiParameter(
+    "X-Correlation-ID",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Uw eigen kenmerk van de oproep (tot 128 tekens); komt terug in het antwoord en onze logs.",
+)
+
+
+class BatchErrorSerializer(serializers.Serializer):
+    item = serializers.IntegerField(allow_null=True, help_text="Index in de JSON-lijst (vanaf 0).")
+    rij = serializers.IntegerField(allow_null=True, help_text="Rij in het bestand (rij 1: de kolomkoppen).")
+    veld = serializers.CharField(allow_blank=True)
+    waarde = serializers.CharField(allow_blank=True)
+    detail = serializers.CharField()
+
+
+class BatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["wachtrij", "bezig", "aanvaard", "geweigerd", "mislukt"])
+    soort = serializers.ChoiceField(choices=["json", "bestand"])
+    aantal = serializers.IntegerField()
+    verwerkt = serializers.IntegerField()
+    ontvangenOp = serializers.DateTimeField()
+    afgerondOp = serializers.DateTimeField(allow_null=True)
+    foutenAantal = serializers.IntegerField()
+    fouten = BatchErrorSerializer(many=True)
+    nonConformiteiten = serializers.URLField(allow_null=True, help_text="De bewaarde meldingen (aanvaard).")
+
+
+class BatchFileSerializer(serializers.Serializer):
+    bestand = serializers.FileField(help_text="Een CSV- of XLSX-bestand in het sjabloon van de upload.")
+
 
 WASTE_STREAMS = dict(
     operation_id="afvalstromen",
@@ -187,7 +245,7 @@ WASTE_STREAMS = dict(
     description=(
         "De afvalstromen die gescheiden moeten blijven, met hun geldigheid. Zonder token toegankelijk."
     ),
-    responses={200: WasteStreamListSerializer, 401: AUTH_PROBLEMS[401], 503: AUTH_PROBLEMS[503]},
+    responses={200: WasteStreamListSerializer, **AUTH_PROBLEMS},
     auth=[],
     tags=["Referentiegegevens"],
 )
@@ -206,10 +264,11 @@ LIST = dict(
         OpenApiParameter(
             "gewijzigdSinds", OpenApiTypes.DATETIME, description="Gewijzigd op of na dit moment."
         ),
+        OpenApiParameter("batch", OpenApiTypes.INT, description="Alleen de meldingen van deze batch."),
         OpenApiParameter("cursor", OpenApiTypes.STR, description="Uit de link `volgende`."),
         OpenApiParameter("limiet", OpenApiTypes.INT, description="Aantal per pagina (1-500, standaard 100)."),
     ],
-    responses={200: RecordPageSerializer, 400: problem("Een ongeldige parameter."), **AUTH_PROBLEMS},
+    responses={200: RecordPageSerializer, **problems(s400="Een ongeldige parameter."), **AUTH_PROBLEMS},
     tags=["Non-conformiteiten"],
 )
 CREATE = dict(
@@ -220,12 +279,16 @@ CREATE = dict(
         "geweigerd (`laattijdig`), tenzij `laattijdigBevestigd: true`. Onbekende velden worden geweigerd."
     ),
     request=RecordInputSerializer,
+    parameters=[IDEMPOTENCY_KEY, CORRELATION_ID],
     examples=[OpenApiExample("Melding", value=EXAMPLE, request_only=True)],
     responses={
         201: RecordSerializer,
-        400: problem("Geen geldige JSON."),
-        415: problem("Geen application/json."),
-        422: problem("Fouten per veld, of een laattijdige melding zonder bevestiging."),
+        **problems(s400="Geen geldige JSON."),
+        **problems(s415="Geen application/json."),
+        **problems(s409="De eerste oproep met deze Idempotency-Key loopt nog."),
+        **problems(
+            s422="Fouten per veld, een laattijdige melding zonder bevestiging, of een hergebruikte sleutel."
+        ),
         **AUTH_PROBLEMS,
     },
     tags=["Non-conformiteiten"],
@@ -236,7 +299,7 @@ DETAIL = dict(
     description="De melding met haar versie als ETag.",
     responses={
         200: RecordSerializer,
-        404: problem("Bestaat niet of is niet van uw organisatie."),
+        **problems(s404="Bestaat niet of is niet van uw organisatie."),
         **AUTH_PROBLEMS,
     },
     tags=["Non-conformiteiten"],
@@ -249,16 +312,16 @@ CORRECT = dict(
         "`If-Match` (de ETag uit GET)."
     ),
     request=RecordPatchSerializer,
-    parameters=[ETAG],
+    parameters=[ETAG, CORRELATION_ID],
     responses={
         200: RecordSerializer,
-        400: problem("Geen geldige JSON."),
-        404: problem("Bestaat niet of is niet van uw organisatie."),
-        409: problem("OVAM behandelt de melding al."),
-        412: problem("De melding wijzigde intussen."),
-        415: problem("Geen application/json."),
-        422: problem("Fouten per veld."),
-        428: problem("If-Match ontbreekt."),
+        **problems(s400="Geen geldige JSON."),
+        **problems(s404="Bestaat niet of is niet van uw organisatie."),
+        **problems(s409="OVAM behandelt de melding al."),
+        **problems(s412="De melding wijzigde intussen."),
+        **problems(s415="Geen application/json."),
+        **problems(s422="Fouten per veld."),
+        **problems(s428="If-Match ontbreekt."),
         **AUTH_PROBLEMS,
     },
     tags=["Non-conformiteiten"],
@@ -267,15 +330,15 @@ WITHDRAW = dict(
     operation_id="nonConformiteitIntrekken",
     summary="Een non-conformiteit intrekken",
     request=WithdrawalSerializer,
-    parameters=[ETAG_OPTIONAL],
+    parameters=[ETAG_OPTIONAL, IDEMPOTENCY_KEY, CORRELATION_ID],
     responses={
         200: RecordSerializer,
-        400: problem("Geen geldige JSON."),
-        404: problem("Bestaat niet of is niet van uw organisatie."),
-        409: problem("Niet meer in te trekken."),
-        412: problem("De melding wijzigde intussen."),
-        415: problem("Geen application/json."),
-        422: problem("De reden ontbreekt."),
+        **problems(s400="Geen geldige JSON."),
+        **problems(s404="Bestaat niet of is niet van uw organisatie."),
+        **problems(s409="Niet meer in te trekken."),
+        **problems(s412="De melding wijzigde intussen."),
+        **problems(s415="Geen application/json."),
+        **problems(s422="De reden ontbreekt."),
         **AUTH_PROBLEMS,
     },
     tags=["Non-conformiteiten"],
@@ -287,15 +350,15 @@ PHOTOS = dict(
         "Zolang de melding nog gecorrigeerd mag worden; dezelfde grenzen en verwerking als het formulier."
     ),
     request={"multipart/form-data": PhotosSerializer},
-    parameters=[ETAG_OPTIONAL],
+    parameters=[ETAG_OPTIONAL, IDEMPOTENCY_KEY, CORRELATION_ID],
     responses={
         200: RecordSerializer,
-        404: problem("Bestaat niet of is niet van uw organisatie."),
-        409: problem("OVAM behandelt de melding al."),
-        412: problem("De melding wijzigde intussen."),
-        413: problem("Te groot."),
-        415: problem("Geen multipart/form-data."),
-        422: problem("Geen geldige foto's, of te veel."),
+        **problems(s404="Bestaat niet of is niet van uw organisatie."),
+        **problems(s409="OVAM behandelt de melding al."),
+        **problems(s412="De melding wijzigde intussen."),
+        **problems(s400="Een ongeldige Idempotency-Key."),
+        **problems(s415="Geen multipart/form-data."),
+        **problems(s422="Geen geldige foto's, of te veel."),
         **AUTH_PROBLEMS,
     },
     tags=["Non-conformiteiten"],
@@ -316,3 +379,40 @@ class IntrospectionScheme(OpenApiAuthenticationExtension):
                 "Toegangstoken van ACM/IDM (client-credentials) met de scopes vo_info en de API-scope."
             ),
         }
+
+
+BATCH_CREATE = dict(
+    operation_id="batchIndienen",
+    summary="Een batch indienen",
+    description=(
+        "Een JSON-lijst van meldingen (zoals bij één melding; hoogstens NCR_API_BATCH_MAX_ITEMS, standaard "
+        "1.000) of een CSV/XLSX-bestand in het sjabloon van de upload (veld `bestand`). Antwoord 202 met "
+        "`Location`; de verwerker bewaart alles of niets, net als een upload. Volg de status met GET."
+    ),
+    request={
+        "application/json": RecordInputSerializer(many=True),
+        "multipart/form-data": BatchFileSerializer,
+    },
+    parameters=[IDEMPOTENCY_KEY, CORRELATION_ID],
+    responses={
+        202: BatchSerializer,
+        **problems(s400="Geen geldige JSON of geen lijst."),
+        **problems(s409="Deze batch werd al aanvaard, of de Idempotency-Key is nog bezig."),
+        **problems(s415="Geen application/json of multipart/form-data."),
+        **problems(s422="Fouten per item en veld; er werd niets bewaard."),
+        **AUTH_PROBLEMS,
+    },
+    tags=["Batches"],
+)
+BATCH_DETAIL = dict(
+    operation_id="batch",
+    summary="Status van een batch",
+    description="wachtrij, bezig, aanvaard, geweigerd (met elke fout per item of rij en veld) of mislukt.",
+    parameters=[CORRELATION_ID],
+    responses={
+        200: BatchSerializer,
+        **problems(s404="Bestaat niet of is niet van uw organisatie."),
+        **AUTH_PROBLEMS,
+    },
+    tags=["Batches"],
+)

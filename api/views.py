@@ -15,16 +15,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, parser_classes, permission_classes
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.roles import SUBMITTER
-from api import records, schema
+from api import batches, records, schema
+from api.idempotency import idempotent
 from api.problems import Problem, issue
 from ncregister.identifiers import search_digits
 from submissions import services, workflow
-from submissions.access import for_organisation
+from submissions.access import for_organisation, uploads_for_organisation
 from submissions.models import NonConformity, Photo, WasteStream
 from submissions.photos import prepare_photo
 
@@ -114,6 +115,7 @@ def waste_streams(request):
 @extend_schema(methods=["GET"], **schema.LIST)
 @extend_schema(methods=["POST"], **schema.CREATE)
 @api_view(["GET", "POST"])
+@idempotent
 def non_conformities(request):
     if request.method == "POST":
         return _create(request)
@@ -183,6 +185,10 @@ def _list(request):
         if len(digits) not in (9, 10):
             raise _query_error("producent", producer, _("Give the producer's enterprise number."))
         qs = qs.filter(producer_enterprise_number=digits.zfill(10))
+    if batch := params.get("batch"):
+        if not batch.isdigit():
+            raise _query_error("batch", batch, _("Give the number of a batch."))
+        qs = qs.filter(upload_id=int(batch))
     if since := params.get("gewijzigdSinds"):
         moment = None
         with contextlib.suppress(ValueError):
@@ -272,6 +278,7 @@ def non_conformity(request, pk):
 
 @extend_schema(**schema.WITHDRAW)
 @api_view(["POST"])
+@idempotent
 def withdrawal(request, pk):
     record = get_object_or_404(_records(request), pk=pk)
     body = _body(request)
@@ -301,6 +308,7 @@ def withdrawal(request, pk):
 @extend_schema(**schema.PHOTOS)
 @api_view(["POST"])
 @parser_classes([MultiPartParser])
+@idempotent
 def photos(request, pk):
     record = get_object_or_404(_records(request), pk=pk)
     unknown = [name for name in list(request.data.keys()) + list(request.FILES.keys()) if name != "fotos"]
@@ -336,6 +344,40 @@ def photos(request, pk):
             [issue("body", "fotos", None, message) for message in exc.messages],
         ) from exc
     return _answer(request, _records(request).get(pk=record.pk), status=200)
+
+
+@extend_schema(**schema.BATCH_CREATE)
+@api_view(["POST"])
+@parser_classes([JSONParser, MultiPartParser])
+@idempotent
+def batch_create(request):
+    if request.content_type.startswith("multipart/"):
+        unknown = [name for name in list(request.data.keys()) if name != batches.FILE_FIELD]
+        uploaded = request.FILES.get(batches.FILE_FIELD)
+        if unknown or uploaded is None:
+            issues = [issue("body", name, None, _("Unknown field.")) for name in dict.fromkeys(unknown)]
+            if uploaded is None:
+                issues.append(
+                    issue("body", batches.FILE_FIELD, None, _("Send a CSV or XLSX file in the template."))
+                )
+            raise Problem("validatiefout", _("The batch has errors; nothing was stored."), issues)
+        upload = batches.receive(request, content=uploaded, name=uploaded.name)
+    else:
+        items = request.data
+        if not isinstance(items, list):
+            raise Problem("ongeldige-json", _("A batch is a JSON array of non-conformities."))
+        batches.check_items(items)
+        upload = batches.receive(request, content=batches.items_as_csv(items), name=batches.JSON_FILE_NAME)
+    response = Response(batches.represent(upload, request), status=202)
+    response["Location"] = request.build_absolute_uri(reverse("api_batch", kwargs={"upload_pk": upload.pk}))
+    return response
+
+
+@extend_schema(**schema.BATCH_DETAIL)
+@api_view(["GET"])
+def batch_detail(request, upload_pk):
+    upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
+    return Response(batches.represent(upload, request))
 
 
 @extend_schema(exclude=True)

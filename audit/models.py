@@ -34,6 +34,7 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("File download")
         REFERENCE_DATA = "reference_data", _("Reference data changed")
         RATE_LIMITED = "rate_limited", _("Refused by a fair-use limit")
+        API_CALL = "api_call", _("API call")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices, db_index=True)

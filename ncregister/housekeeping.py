@@ -63,6 +63,14 @@ def expired_drafts():
     return purge_expired()
 
 
+def expired_idempotency_keys():
+    """API Idempotency-Keys past their 24 hours (api/idempotency.py ignores them already)."""
+    from api.models import IdempotencyKey
+
+    horizon = timezone.now() - timedelta(hours=settings.NCR_API_IDEMPOTENCY_HOURS)
+    return IdempotencyKey.objects.filter(created_at__lt=horizon).delete()[0]
+
+
 PURGES = [
     expired_sessions,
     finished_jobs,
@@ -72,6 +80,7 @@ PURGES = [
     expired_exports,
     expired_kept_photos,
     expired_drafts,
+    expired_idempotency_keys,
 ]
 
 

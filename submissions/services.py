@@ -270,7 +270,12 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
 
     if not rows:
         return 0
+    from accounts.models import ApiClient
+
     now = now or timezone.now()
+    # A batch sent by an API client is an upload too; its records say they came through the API.
+    via_api = ApiClient.objects.filter(user_id=upload.uploaded_by_id).exists()
+    source = NonConformity.Source.API if via_api else NonConformity.Source.UPLOAD
     deadlines = {}  # observation date -> (deadline, late): an upload holds few distinct dates
     records = []
     for data in rows:
@@ -284,7 +289,7 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
         values.update(
             organisation_id=upload.organisation_id,
             submitted_by_id=upload.uploaded_by_id,
-            source=NonConformity.Source.UPLOAD,
+            source=source,
             upload_id=upload.pk,
             received_at=upload.received_at,
             deadline=deadlines[day][0],

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.GrantMiddleware",
+    "api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "ncregister.urls"
@@ -268,6 +269,12 @@ LOGOUT_REDIRECT_URL = "landing"
 # The machine interface (api/): bearer tokens from the client-credentials grant, checked by introspection.
 # The API scope is fixed in the integration file with ACM.
 ACMIDM_API_SCOPE = config("ACMIDM_API_SCOPE", "dv_ovam_ncr_api")
+# Per API client per minute (429 with Retry-After beyond), the size of one request (413), the items of one
+# JSON batch, and how long an Idempotency-Key is remembered.
+NCR_API_REQUESTS_PER_MINUTE = config_int("NCR_API_REQUESTS_PER_MINUTE", "600")
+NCR_API_MAX_REQUEST_MB = config_int("NCR_API_MAX_REQUEST_MB", "20")
+NCR_API_BATCH_MAX_ITEMS = config_int("NCR_API_BATCH_MAX_ITEMS", "1000")
+NCR_API_IDEMPOTENCY_HOURS = 24
 NCR_API_INTROSPECTION_CACHE_SECONDS = 60  # at most; never past the token's expiry
 NCR_API_INTROSPECTION_TIMEOUT = 5
 REST_FRAMEWORK = {
@@ -290,6 +297,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from the online validator (an outside image the CSP would block anyway).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "tryItOutEnabled": False},
 }
 
 # Break-glass: password login to the admin for superusers made with createsuperuser (off in T&I/PRD).

@@ -91,10 +91,14 @@ EXPECTATIONS = {
     "upload_errors": OWN_RECORD,
     # The API takes bearer tokens only (tests/api/): a browser session opens none of it.
     "api_waste_streams": everyone(OK),  # reference data, anonymous allowed
+    "api_schema": everyone(OK),  # the published OpenAPI description and its documentation page
+    "api_docs": everyone(OK),
     "api_non_conformities": everyone(UNAUTHORIZED),
     "api_non_conformity": everyone(UNAUTHORIZED),
     "api_withdrawal": everyone(UNAUTHORIZED),
     "api_photos": everyone(UNAUTHORIZED),
+    "api_batches": everyone(UNAUTHORIZED),
+    "api_batch": everyone(UNAUTHORIZED),
 }
 
 # A valid 1x1 PNG for the sample photo.
@@ -348,10 +352,14 @@ def test_each_admin_url_answers_each_persona_as_expected(clients, objects):
 API_PERSONAS = ["api_a", "api_b"]
 API_EXPECTATIONS = {
     "api_waste_streams": {"api_a": OK, "api_b": OK},
+    "api_schema": {"api_a": OK, "api_b": OK},
+    "api_docs": {"api_a": OK, "api_b": OK},
     "api_non_conformities": {"api_a": OK, "api_b": OK},  # each its own organisation's records
     "api_non_conformity": {"api_a": OK, "api_b": NOT_FOUND},
     "api_withdrawal": {"api_a": NOT_ALLOWED, "api_b": NOT_ALLOWED},  # POST only
     "api_photos": {"api_a": NOT_ALLOWED, "api_b": NOT_ALLOWED},  # POST only
+    "api_batches": {"api_a": NOT_ALLOWED, "api_b": NOT_ALLOWED},  # POST only
+    "api_batch": {"api_a": OK, "api_b": NOT_FOUND},  # collector A's upload
 }
 
 

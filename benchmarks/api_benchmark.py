@@ -1,0 +1,189 @@
+"""The API against the upload, in one run (not part of `make test`).
+
+    .venv/bin/python benchmarks/api_benchmark.py [--items 10000] [--singles 200]
+
+Creates a scratch PostgreSQL database (BENCH_API_DATABASE_URL, default .../ncr_bench_api), starts the
+ACM/IDM stand-in, the portal under gunicorn (gunicorn.conf.py) and one worker (`manage.py worker`), and
+measures through real HTTP with a token from the stand-in (introspection included):
+
+  json batch   POST /api/v1/batches with --items items until GET says "aanvaard"
+  csv upload   the same rows (own references of their own) as a CSV file received as the upload page
+               does (receive_upload), until the worker accepted it: the baseline
+  single POST  --singles POSTs of one record one after the other, introspection cached: the median
+               round trip (an upper bound of the server time)
+
+Target: batch <= 1.2 x the upload; single POST median <= 50 ms.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE_URL = os.environ.get("BENCH_API_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ncr_bench_api")
+
+
+def create_database(env):
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+
+def items(count, prefix, day):
+    return [
+        {
+            "datumVaststelling": day,
+            "producentNaam": f"Bakkerij {n}",
+            "producentOndernemingsnummer": "0405.546.706",
+            "straat": "Kerkstraat",
+            "huisnummer": str(n),
+            "postcode": "2000",
+            "gemeente": "Antwerpen",
+            "beschrijving": "Karton en pmd tussen het restafval",
+            "afvalstromen": [3, 16],
+            "actie": "geregistreerd",
+            "containerReferentie": f"C-{n}",
+            "eigenReferentie": f"{prefix}-{n}",
+        }
+        for n in range(count)
+    ]
+
+
+def wait_for(predicate, timeout=900):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise RuntimeError("timed out")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--singles", type=int, default=200)
+    args = parser.parse_args()
+
+    from accounts.standin.server import running_standin
+    from tests.helpers import free_port
+
+    with running_standin() as standin, tempfile.TemporaryDirectory() as media:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "ncregister.settings.test",
+            "DATABASE_URL": DATABASE_URL,
+            "NCR_MEDIA_ROOT": media,
+            "ACMIDM_ISSUER": standin.issuer,
+            "OIDC_RP_CLIENT_ID": standin.client_id,
+            "OIDC_RP_CLIENT_SECRET": standin.client_secret,
+            "NCR_API_BATCH_MAX_ITEMS": str(args.items),
+            "NCR_API_REQUESTS_PER_MINUTE": "100000",
+            "NCR_API_MAX_REQUEST_MB": "50",
+            "NCR_LOG_LEVEL": "WARNING",
+        }
+        create_database(env)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.core.files.base import ContentFile
+
+        from accounts.models import ApiClient, Organisation
+        from api.batches import items_as_csv
+        from submissions.imports.intake import receive_upload
+        from submissions.models import Upload
+
+        alfa = Organisation.objects.create(code="0405546706", name="Alfa", audience="EA", api_enabled=True)
+        client = ApiClient.objects.create(client_id="api-alfa", organisation=alfa)
+        token = requests.post(
+            f"{standin.issuer}/v1/token",
+            data={"grant_type": "client_credentials", "scope": "vo_info dv_ovam_ncr_api"},
+            auth=("api-alfa", "api-alfa-secret"),
+            timeout=10,
+        ).json()["access_token"]
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        with open(Path(media) / "server.log", "wb") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "ncregister.wsgi:application",
+                 "--bind", f"127.0.0.1:{port}"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            worker = subprocess.Popen(
+                [sys.executable, "manage.py", "worker", "--interval", "0.05"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            api = requests.Session()
+            api.headers["Authorization"] = f"Bearer {token}"
+            wait_for(lambda: _up(url), 60)
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"machine: {os.cpu_count()} CPUs, load average {load}; {args.items:,} items", flush=True)
+            day = dt.date.today().isoformat()  # noqa: DTZ011 - the server's Brussels date is the same or later
+
+            batch = items(args.items, "JSON", day)
+            started = time.perf_counter()
+            response = api.post(f"{url}/api/v1/batches", json=batch, timeout=600)
+            assert response.status_code == 202, response.text
+            location = response.headers["Location"]
+            wait_for(
+                lambda: api.get(location, timeout=30).json()["status"] in ("aanvaard", "geweigerd", "mislukt")
+            )
+            json_seconds = time.perf_counter() - started
+            assert api.get(location, timeout=30).json()["status"] == "aanvaard", api.get(location).text
+
+            content = items_as_csv(items(args.items, "CSV", day))
+            started = time.perf_counter()
+            upload = receive_upload(
+                organisation=alfa, user=client.user, uploaded_file=ContentFile(content, name="lijst.csv")
+            )
+            wait_for(lambda: Upload.objects.get(pk=upload.pk).status in ("accepted", "rejected", "failed"))
+            csv_seconds = time.perf_counter() - started
+            assert Upload.objects.get(pk=upload.pk).status == "accepted"
+
+            api.get(f"{url}/api/v1/afvalstromen", timeout=30)  # introspection now cached
+            timings = []
+            for record in items(args.singles, "ONE", day):
+                started = time.perf_counter()
+                response = api.post(f"{url}/api/v1/non-conformiteiten", json=record, timeout=30)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 201, response.text
+            median = statistics.median(timings)
+            p95 = statistics.quantiles(timings, n=20)[-1]
+            print(f"json batch  {json_seconds:6.2f} s  ({args.items / json_seconds:,.0f} items/s)")
+            print(f"csv upload  {csv_seconds:6.2f} s  ({args.items / csv_seconds:,.0f} rows/s)  baseline")
+            print(f"ratio       {json_seconds / csv_seconds:6.2f} x the upload (target <= 1.2)")
+            print(
+                f"single POST median {median:.1f} ms, p95 {p95:.1f} ms ({args.singles} POSTs; target <= 50)"
+            )
+        finally:
+            for process in (worker, server):
+                process.terminate()
+                process.wait(20)
+
+
+def _up(url):
+    try:
+        return requests.get(f"{url}/health/", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+if __name__ == "__main__":
+    main()
