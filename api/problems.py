@@ -55,13 +55,18 @@ class Problem(exceptions.APIException):
         super().__init__(detail)
 
 
+def printable(text):
+    """Text as UTF-8 and PostgreSQL can carry it: JSON may hold lone surrogates and NUL characters."""
+    return str(text).encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
 def issue(location, name, value, detail):
     """One entry of `issues[]`: where (body, query, header, path, file), which field, the value sent."""
     if value is not None and not isinstance(value, str | int | float | bool):
         value = str(value)
     if isinstance(value, str):
-        value = value[:200]
-    return {"in": location, "name": name, "value": value, "detail": str(detail)}
+        value = printable(value[:200])
+    return {"in": location, "name": printable(name)[:200], "value": value, "detail": str(detail)}
 
 
 def problem_response(name, detail, issues=None, headers=None, instance=None):

@@ -7,7 +7,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.problems import Problem, issue
+from api.problems import Problem, issue, printable
 from submissions import deadlines, services
 from submissions.imports.columns import ACTIONS
 from submissions.models import NonConformity
@@ -75,7 +75,7 @@ def _type_error(name, value):
         return None if isinstance(value, bool) else _("Give true or false.")
     if value is None:
         return None
-    return None if isinstance(value, str) else _("Give text.")
+    return None if isinstance(value, str) and printable(value) == value else _("Give text.")
 
 
 def parse(body):

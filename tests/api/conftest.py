@@ -80,3 +80,11 @@ def record_body(**overrides):
     }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not ...}
+
+
+@pytest.fixture
+def settings_override(settings, tmp_path):
+    """No per-minute limit while fuzzing, and files in a temporary folder."""
+    settings.NCR_API_REQUESTS_PER_MINUTE = 100_000
+    settings.MEDIA_ROOT = tmp_path
+    return settings
