@@ -17,6 +17,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel writes and expects in Belgium
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
 
 
 def neutralise(value):
@@ -68,6 +69,6 @@ def xlsx_download(content, filename):
 def stored_download(field_file, filename):
     """A file kept through Django's storage (a finished export), streamed from the storage in blocks
     with its length, so a slow client reads it at its own pace and can tell a complete file."""
-    content_type = XLSX_TYPE if filename.endswith(".xlsx") else CSV_TYPE
+    content_type = {".xlsx": XLSX_TYPE, ".pdf": PDF_TYPE}.get(filename[filename.rfind(".") :], CSV_TYPE)
     response = FileResponse(field_file.open("rb"), content_type=content_type)
     return attachment(response, filename)

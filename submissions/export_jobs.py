@@ -28,7 +28,7 @@ from django_tasks import task
 from audit.events import filters_of
 from submissions import exports
 from submissions.downloads import CSV_DELIMITER, stored_download
-from submissions.models import Export
+from submissions.models import Export, NonConformity
 from submissions.pagination import capped_count
 from worker.queue import enqueue
 
@@ -232,7 +232,9 @@ def build(export_id):
                     organisation=export.organisation,
                     filters=export.filters,
                 )
-                if export.format == Export.Format.CSV:
+                if export.format == Export.Format.PDF:
+                    written = _write_notices(target, export, progress)
+                elif export.format == Export.Format.CSV:
                     written = _write_csv(target, headers, sql, progress, total)
                 else:
                     written = _write_xlsx(target, headers, sql, progress)
@@ -307,3 +309,16 @@ def _write_xlsx(target, headers, sql, progress):
 
     exports.write_xlsx(target, headers, counted(exports.rows(sql)), cap=exports.XLSX_MAX_ROWS)
     return written
+
+
+def _write_notices(target, export, progress):
+    """The customer notices of the selection (the organisation's own records only) in one PDF."""
+    from submissions import notices
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({export.selection}) AS s")  # noqa: S608 (one column: the ids)
+        ids = [row[0] for row in cursor.fetchall()]
+    records = NonConformity.objects.filter(pk__in=ids, organisation_id=export.organisation_id)
+    records = list(notices.with_contents(records).order_by("producer_name", "id"))
+    target.write(notices.render_batch_pdf(records, progress=progress))
+    return len(records)

@@ -27,6 +27,7 @@ class Reason(models.TextChoices):
     WITHDRAWAL = "withdrawal", gettext_lazy("Withdrawn by the submitter")
     REVIEW = "review", gettext_lazy("Review details changed")
     CUSTOMER_INFORMED = "customer_informed", gettext_lazy("Customer informed")
+    CUSTOMER_EMAIL = "customer_email", gettext_lazy("Customer e-mail address changed")
     TO_UNDER_REVIEW = STATUS_PREFIX + workflow.Status.UNDER_REVIEW, workflow.Status.UNDER_REVIEW.label
     TO_CLOSED = STATUS_PREFIX + workflow.Status.CLOSED, workflow.Status.CLOSED.label
     TO_REFERRED = STATUS_PREFIX + workflow.Status.REFERRED, workflow.Status.REFERRED.label

@@ -154,6 +154,8 @@ class NonConformity(models.Model):
     waste_streams = models.ManyToManyField(WasteStream, verbose_name=_("waste streams"), related_name="+")
     action = models.CharField(_("action taken"), max_length=16, choices=Action.choices)
     customer_informed_on = models.DateField(_("customer informed on"), null=True, blank=True)
+    # Where the notice to the customer was last e-mailed (submissions/notice_mail.py).
+    customer_email = models.EmailField(_("customer e-mail address"), blank=True)
     container_reference = models.CharField(_("container reference"), max_length=100, blank=True)
     own_reference = models.CharField(_("own reference"), max_length=100, blank=True)
 
@@ -387,6 +389,7 @@ class Export(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"  # customer notices (submissions/notices.py)
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The portal's exports belong to the organisation signed in for; OVAM's (staff) to none.
@@ -417,3 +420,30 @@ class Export(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class NoticeEmail(models.Model):
+    """One sending of a record's customer notice by e-mail, by the worker; what the notice page lists."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    non_conformity = models.ForeignKey(NonConformity, on_delete=models.PROTECT, related_name="notice_emails")
+    address = models.EmailField(_("e-mail address"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=8)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice e-mail")
+        verbose_name_plural = _("notice e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.address

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import submitter_required
 from audit.events import Kind
 from audit.events import record as audit
-from submissions import notices, services
+from submissions import notice_mail, notices, services
 from submissions.access import for_organisation
 from submissions.downloads import attachment
 
@@ -22,7 +22,15 @@ def _own(request, pk):
 @submitter_required
 @require_GET
 def notice(request, pk):
-    return HttpResponse(notices.render_html([_own(request, pk)], request=request))
+    record = _own(request, pk)
+    return HttpResponse(
+        notices.render_html(
+            [record],
+            request=request,
+            emails=record.notice_emails.all()[:10],
+            email_enabled=notice_mail.enabled(),
+        )
+    )
 
 
 @submitter_required

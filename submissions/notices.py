@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from submissions.models import NonConformity
 
 TEMPLATE = "submissions/notice.html"
+CHUNK = 10  # notices per rendering step of a batch
 
 
 def with_contents(records):
@@ -38,10 +39,27 @@ def file_name(records):
     return f"meldingen-klant-{len(records)}.pdf"
 
 
-def render_html(records, *, request=None, pdf=False):
+def render_html(records, *, request=None, pdf=False, **context):
     """The notices of `records` (each on its own A4 page) as HTML; with `pdf` without the screen's buttons."""
     notices = [{"record": record, "done": what_was_done(record)} for record in records]
-    return render_to_string(TEMPLATE, {"notices": notices, "pdf": pdf}, request=request)
+    return render_to_string(TEMPLATE, {"notices": notices, "pdf": pdf, **context}, request=request)
+
+
+def render_batch_pdf(records, *, progress=None):
+    """One PDF of many notices, rendered CHUNK at a time so `progress(notices done)` moves."""
+    from submissions import pdf
+
+    records = list(records)
+    photos = {photo.pk: photo for record in records for photo in record.photos.all()}
+    chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
+
+    def done(documents):
+        if progress:
+            progress(min(documents * CHUNK, len(records)))
+
+    return pdf.render_documents(
+        (render_html(chunk, pdf=True) for chunk in chunks), photos=photos, progress=done
+    )
 
 
 def render_pdf(records):

@@ -436,3 +436,16 @@ def mark_customer_informed(records, *, user, role, day=None):
         record_history(locked, user, "~", reason=Reason.CUSTOMER_INFORMED, actor=actor_for(role))
         marked += 1
     return marked
+
+
+@transaction.atomic
+def set_customer_email(record, address, *, user, role):
+    """Keep the address the notice is e-mailed to on the record (a history row when it changes)."""
+    locked = _lock(record, None)
+    if locked.customer_email == address:
+        return locked
+    locked.customer_email = address
+    locked.version += 1
+    _save_quietly(locked)
+    record_history(locked, user, "~", reason=Reason.CUSTOMER_EMAIL, actor=actor_for(role))
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from submissions import help_views, notice_views, upload_views, views
+from submissions import customer_views, help_views, notice_views, upload_views, views
 
 urlpatterns = [
     path("hulp/", help_views.help_page, name="submitter_help"),
@@ -20,6 +20,23 @@ urlpatterns = [
     path("register/<int:pk>/melding/", notice_views.notice, name="register_notice"),
     path("register/<int:pk>/melding.pdf", notice_views.notice_pdf, name="register_notice_pdf"),
     path("register/<int:pk>/melding/verzonden/", notice_views.notice_sent, name="register_notice_sent"),
+    path("register/<int:pk>/melding/email/", customer_views.notice_email, name="register_notice_email"),
+    path("register/meldingen/", customer_views.notice_batch, name="register_notice_batch"),
+    path(
+        "register/klanten/overzicht/",
+        customer_views.customer_overview_page,
+        name="register_customer_overview",
+    ),
+    path(
+        "register/klanten/overzicht.csv",
+        customer_views.customer_overview_csv,
+        name="register_customer_overview_csv",
+    ),
+    path(
+        "register/klanten/overzicht.pdf",
+        customer_views.customer_overview_pdf,
+        name="register_customer_overview_pdf",
+    ),
     path("register/foto/<int:photo_pk>/", views.photo, name="register_photo"),
     path("register/foto/<int:photo_pk>/klein/", views.photo_thumbnail, name="register_photo_thumbnail"),
     path("register/concept/weg/", views.discard_draft, name="register_draft_discard"),

@@ -345,6 +345,19 @@ NCR_JOB_RESULTS_DAYS = config_int("NCR_JOB_RESULTS_DAYS", 30)
 # The role web and worker connect as (PostgreSQL): `migrate` (run as the owner) grants it what it needs and no
 # more (ncregister/dbroles.py). Empty: no grants (a single-role database, as in development).
 NCR_DB_APP_ROLE = config("NCR_DB_APP_ROLE", "")
+# E-mail (the customer notices, sent by the worker) through Django's SMTP backend; without a host and a sender
+# the portal offers no e-mail.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = config("NCR_SMTP_HOST", "")
+EMAIL_PORT = config_int("NCR_SMTP_PORT", "25")
+EMAIL_HOST_USER = config("NCR_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = config("NCR_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = config_bool("NCR_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = config_bool("NCR_SMTP_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigurationError("Set NCR_SMTP_STARTTLS or NCR_SMTP_SSL, not both.")
+EMAIL_TIMEOUT = config_int("NCR_SMTP_TIMEOUT", "20")
+DEFAULT_FROM_EMAIL = config("NCR_MAIL_FROM", "")
 # OVAM's own organisation code(s): staff rights count only when signed in for one of these.
 NCR_STAFF_ORGCODES = [code.upper() for code in config_list("NCR_STAFF_ORGCODES")]
 

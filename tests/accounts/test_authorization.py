@@ -20,6 +20,7 @@ OK = 200
 LOGIN = (302, "/oidc/authenticate/")
 NO_ACCESS = (302, "/geen-toegang/")
 REGISTER = (302, "/register/")
+OVERVIEW = (302, "/register/klanten/overzicht/")
 ADMIN = (302, "/admin/")
 NOT_ALLOWED = 405
 UNAUTHORIZED = 401
@@ -74,6 +75,12 @@ EXPECTATIONS = {
     "register_notice": OWN_RECORD,
     "register_notice_pdf": OWN_RECORD,
     "register_notice_sent": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
+    "register_notice_email": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
+    "register_notice_batch": SUBMITTER_PAGE,
+    "register_customer_overview": SUBMITTER_PAGE,
+    # Without a producer and period: back to the overview's form.
+    "register_customer_overview_csv": {**SUBMITTER_PAGE, "submitter_a": OVERVIEW, "submitter_b": OVERVIEW},
+    "register_customer_overview_pdf": {**SUBMITTER_PAGE, "submitter_a": OVERVIEW, "submitter_b": OVERVIEW},
     "register_photo": OWN_RECORD,
     "register_photo_thumbnail": OWN_RECORD,
     "register_keep_photo": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},
