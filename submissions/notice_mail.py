@@ -64,9 +64,10 @@ def send_notice_email(email_id):
 
 def send(email_id):
     """The worker's part: render, send, and record the outcome on the NoticeEmail (never raises)."""
-    claimed = NoticeEmail.objects.filter(pk=email_id, status=NoticeEmail.Status.QUEUED).update(
-        status=NoticeEmail.Status.SENDING
-    )
+    # "sending" too: a worker that died mid-way gave the job back, and the e-mail is tried again.
+    claimed = NoticeEmail.objects.filter(
+        pk=email_id, status__in=[NoticeEmail.Status.QUEUED, NoticeEmail.Status.SENDING]
+    ).update(status=NoticeEmail.Status.SENDING)
     if not claimed:
         return None
     email = NoticeEmail.objects.select_related("non_conformity__organisation", "requested_by").get(
