@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('submissions', '0018_admin_search_index'),
+        ('submissions', '0020_draft'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
