@@ -71,6 +71,13 @@ def expired_idempotency_keys():
     return IdempotencyKey.objects.filter(created_at__lt=horizon).delete()[0]
 
 
+def expired_upload_previews():
+    """Uploads checked but never confirmed within NCR_PREVIEW_HOURS, files included."""
+    from submissions.imports.intake import purge_expired_previews
+
+    return purge_expired_previews()
+
+
 PURGES = [
     expired_sessions,
     finished_jobs,
@@ -81,6 +88,7 @@ PURGES = [
     expired_kept_photos,
     expired_drafts,
     expired_idempotency_keys,
+    expired_upload_previews,
 ]
 
 

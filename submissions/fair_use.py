@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from submissions.models import Upload
-from submissions.workflow import UploadStatus
+from submissions.workflow import UPLOAD_BUSY
 
-WAITING = (UploadStatus.QUEUED, UploadStatus.PROCESSING)
+WAITING = UPLOAD_BUSY
 WAIT_FOR_A_SLOT = 60  # seconds: an import of a usual file takes less
 
 

@@ -87,6 +87,14 @@ class Upload(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The checks' findings shown before anything is stored: late rows and possible duplicates
+    # (submissions.imports.preview); the preview waits for the person until expires_at.
+    preview = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(_("preview expires at"), null=True, blank=True)
+    # Set when the person (or an API client, skipping the preview) confirms: the worker then stores the
+    # file, refusing it unless exactly this many rows are late.
+    confirmed_late = models.PositiveIntegerField(_("late rows confirmed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("upload")

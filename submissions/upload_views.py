@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import submitter_required
 from audit.events import Kind, record
@@ -13,7 +13,15 @@ from submissions.access import uploads_for_organisation
 from submissions.forms import UploadForm
 from submissions.imports import report
 from submissions.imports.columns import COLUMNS
-from submissions.imports.intake import DuplicateUpload, FileRefused, UploadLimitReached, receive_upload
+from submissions.imports.intake import (
+    DuplicateUpload,
+    FileRefused,
+    NotConfirmed,
+    UploadLimitReached,
+    cancel_upload,
+    confirm_upload,
+    receive_upload,
+)
 from submissions.models import Upload
 
 HISTORY_SIZE = 50
@@ -69,6 +77,10 @@ def upload_template(request, kind):
 @submitter_required
 def upload_detail(request, upload_pk):
     upload = get_object_or_404(uploads_for_organisation(request).select_related("uploaded_by"), pk=upload_pk)
+    return _detail(request, upload)
+
+
+def _detail(request, upload, confirm_error=None):
     records = []
     if upload.status == Upload.Status.ACCEPTED:
         records = upload.records.prefetch_related("waste_streams").order_by("id")[:RECORDS_SHOWN]
@@ -79,8 +91,37 @@ def upload_detail(request, upload_pk):
         "errors_hidden": max(upload.error_count - ERRORS_SHOWN, 0),
         "records": records,
         "records_hidden": max(upload.row_count - RECORDS_SHOWN, 0) if records else 0,
+        "preview": upload.preview if upload.status == Upload.Status.PREVIEW else None,
+        "confirm_error": confirm_error,
     }
-    return render(request, "submissions/upload_detail.html", context)
+    return render(request, "submissions/upload_detail.html", context, status=400 if confirm_error else 200)
+
+
+@submitter_required
+@require_POST
+def upload_confirm(request, upload_pk):
+    """Store a previewed upload; the late rows' checkbox carries their number (0 without late rows)."""
+    upload = get_object_or_404(uploads_for_organisation(request).select_related("uploaded_by"), pk=upload_pk)
+    late = upload.preview.get("late_count", 0)
+    posted = request.POST.get("late_confirmed", "0" if not late else "")
+    try:
+        if not posted.isdigit():
+            raise NotConfirmed(
+                _("Tick the box to confirm that %(late)d rows are late, or cancel the upload.")
+                % {"late": late}
+            )
+        confirm_upload(upload, confirmed_late=int(posted), language=get_language())
+    except NotConfirmed as exc:
+        return _detail(request, upload, confirm_error=exc.message)
+    return redirect("upload_detail", upload_pk=upload.pk)
+
+
+@submitter_required
+@require_POST
+def upload_cancel(request, upload_pk):
+    upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
+    cancel_upload(upload)
+    return redirect("upload_detail", upload_pk=upload.pk)
 
 
 @require_GET

@@ -47,4 +47,6 @@ urlpatterns = [
     path("register/uploads/<int:upload_pk>/", upload_views.upload_detail, name="upload_detail"),
     path("register/uploads/<int:upload_pk>/status/", upload_views.upload_status, name="upload_status"),
     path("register/uploads/<int:upload_pk>/fouten.csv", upload_views.upload_errors, name="upload_errors"),
+    path("register/uploads/<int:upload_pk>/bevestigen/", upload_views.upload_confirm, name="upload_confirm"),
+    path("register/uploads/<int:upload_pk>/annuleren/", upload_views.upload_cancel, name="upload_cancel"),
 ]

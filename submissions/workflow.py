@@ -101,25 +101,35 @@ def label(status):
 class UploadStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     PROCESSING = "processing", _("Processing")
+    PREVIEW = "preview", _("Awaiting confirmation")  # checked, nothing stored: the person confirms or cancels
+    CONFIRMED = "confirmed", _("Confirmed, being stored")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")  # by the checks: the person corrects the file
     FAILED = "failed", _("Failed")  # on our side (the worker gave the job up): the person uploads again
+    CANCELLED = "cancelled", _("Cancelled")  # the person cancelled the preview; nothing was stored
 
 
-# Moved only by the worker. PROCESSING -> PROCESSING: a worker that died mid-import left it behind and
-# the job runs again (the import was one transaction, so nothing of it was kept).
+# The worker moves an upload, except PREVIEW -> CONFIRMED / CANCELLED (the person). PROCESSING ->
+# PROCESSING: a worker that died mid-import left it behind and the job runs again (the import was one
+# transaction, so nothing of it was kept). A preview left unconfirmed is purged by housekeeping.
 UPLOAD_TRANSITIONS = {
     UploadStatus.QUEUED: {UploadStatus.PROCESSING, UploadStatus.FAILED},
     UploadStatus.PROCESSING: {
         UploadStatus.PROCESSING,
+        UploadStatus.PREVIEW,
         UploadStatus.ACCEPTED,
         UploadStatus.REJECTED,
         UploadStatus.FAILED,
     },
+    UploadStatus.PREVIEW: {UploadStatus.CONFIRMED, UploadStatus.CANCELLED},
+    UploadStatus.CONFIRMED: {UploadStatus.PROCESSING, UploadStatus.FAILED},
     UploadStatus.ACCEPTED: set(),
     UploadStatus.REJECTED: set(),
     UploadStatus.FAILED: set(),
+    UploadStatus.CANCELLED: set(),
 }
+# Waiting for or in the worker's hands.
+UPLOAD_BUSY = (UploadStatus.QUEUED, UploadStatus.PROCESSING, UploadStatus.CONFIRMED)
 
 
 def upload_sources(new):
@@ -128,5 +138,5 @@ def upload_sources(new):
 
 
 def upload_finished(status):
-    """Nothing more happens to an upload in this status (the page stops polling)."""
-    return not UPLOAD_TRANSITIONS.get(status)
+    """The worker has nothing (more) to do for an upload in this status (the page stops polling)."""
+    return status not in UPLOAD_BUSY

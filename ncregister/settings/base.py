@@ -318,6 +318,8 @@ NCR_KEPT_PHOTO_HOURS = config_int("NCR_KEPT_PHOTO_HOURS", "4")
 NCR_DRAFT_DAYS = config_int("NCR_DRAFT_DAYS", "7")
 NCR_UPLOAD_MAX_MB = config_int("NCR_UPLOAD_MAX_MB", "20")
 NCR_UPLOAD_MAX_ROWS = config_int("NCR_UPLOAD_MAX_ROWS", "100000")
+# A checked upload waits this long for the person to confirm it; then housekeeping purges it and its file.
+NCR_PREVIEW_HOURS = config_int("NCR_PREVIEW_HOURS", "24")
 # Background work (uploads): django-tasks with its database backend, so the queue lives in the same
 # database (SQLite for `make run`, PostgreSQL in T&I/PRD) and any number of `manage.py worker`
 # processes or containers can take jobs from it (worker/runner.py).

@@ -41,10 +41,19 @@ def template_xlsx():
 
 
 def error_rows(upload):
-    """The header and one row per error: row, column, value, message."""
-    yield [_("Row"), _("Column"), _("Value"), _("Message")]
-    for item in upload.errors:
-        yield [item.get("row") or "", item.get("column", ""), item.get("value", ""), item.get("message", "")]
+    """The header and one row per error, by row: row, column, value, message, then the row as the file
+    had it (the template's columns), so it can be corrected right in the report."""
+    headers = [c.header for c in COLUMNS]
+    yield [_("Row"), _("Column"), _("Value"), _("Message"), *headers]
+    for item in sorted(upload.errors, key=lambda item: item.get("row") or 0):
+        cells = item.get("cells") or {}
+        yield [
+            item.get("row") or "",
+            item.get("column", ""),
+            item.get("value", ""),
+            item.get("message", ""),
+            *(cells.get(header, "") for header in headers),
+        ]
 
 
 def error_csv(upload):

@@ -1,4 +1,5 @@
-"""The whole import of one upload, as the worker runs it: read, check every row, store all or nothing.
+"""The whole import of one upload, as the worker runs it: read and check every row for the preview,
+then, once the person confirmed, read and check again and store all or nothing.
 
 One streaming pass inside one transaction: valid rows are written in batches while the file is read;
 as soon as one row is wrong, writing stops (checking goes on, to report every error) and at the end
@@ -26,8 +27,9 @@ from django.utils.translation import gettext_lazy
 from submissions import services, workflow
 from submissions.deadlines import load_holidays
 from submissions.imports.columns import match_headers
+from submissions.imports.preview import Findings
 from submissions.imports.readers import FileRefused, open_table
-from submissions.imports.rows import RowChecker, error
+from submissions.imports.rows import MAX_SHOWN_VALUE, RowChecker, cell_text, error
 from submissions.models import Upload
 from submissions.validation import StreamCatalogue
 
@@ -107,10 +109,14 @@ def _lock_organisation(organisation_id):
 
 
 class Importer:
-    def __init__(self, upload, table, progress):
+    """One pass over the file. Without `store` it only checks and gathers the preview's findings; with
+    `store` it writes the valid rows batch by batch (all or nothing: the caller's transaction)."""
+
+    def __init__(self, upload, table, progress, store=False):
         self.upload = upload
         self.table = table
         self.progress = progress
+        self.store = store
         self.errors = []
         self.error_count = 0
         self.rows = 0
@@ -121,11 +127,19 @@ class Importer:
         self.catalogue = StreamCatalogue()
         self.holidays = load_holidays(dt.date.min, dt.date.max)
         self.now = timezone.now()
+        self.findings = Findings(upload, self.holidays)
+        self.positions = []
 
-    def add_error(self, item):
+    def add_error(self, item, cells=None):
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
+            if cells is not None:
+                item["cells"] = original_cells(self.positions, cells)
             self.errors.append(item)
+
+    def sorted_errors(self):
+        """By row as the person sees it; errors about the whole file first."""
+        return sorted(self.errors, key=lambda item: item["row"] or 0)
 
     def run(self):
         rows = self.table.rows
@@ -138,6 +152,7 @@ class Importer:
             for label, message in problems:
                 self.add_error(error(header_row, label, "", message))
             raise Rejected
+        self.positions = positions
         checker = RowChecker(positions, len(header), self.catalogue, self.today)
         max_rows = settings.NCR_UPLOAD_MAX_ROWS
         for number, cells in rows:
@@ -151,7 +166,7 @@ class Importer:
                     % {"max": f"{max_rows:,}".replace(",", ".")}
                 )
             for item in row_errors:
-                self.add_error(item)
+                self.add_error(item, cells)
             if cleaned is not None:
                 reference = cleaned["own_reference"]
                 if reference and reference in self.references:
@@ -162,13 +177,15 @@ class Importer:
                             reference,
                             _("This own reference was already used in row %(row)d of this file.")
                             % {"row": self.references[reference]},
-                        )
+                        ),
+                        cells,
                     )
                     cleaned = None
                 elif reference:
                     self.references[reference] = number
             if cleaned is not None:
-                self.batch.append((number, cleaned))
+                self.findings.count_late(number, cleaned)
+                self.batch.append((number, cleaned, cells))
             if len(self.batch) >= BATCH_SIZE:
                 self.flush()
             if self.rows % BATCH_SIZE == 0:
@@ -183,11 +200,12 @@ class Importer:
         batch, self.batch = self.batch, []
         if not batch:
             return
+        # One query per batch for the own references already taken (set-based, as the form asks one).
         taken = services.taken_own_references(
-            self.upload.organisation_id, [cleaned["own_reference"] for _number, cleaned in batch]
+            self.upload.organisation_id, [cleaned["own_reference"] for _number, cleaned, _cells in batch]
         )
         valid = []
-        for number, cleaned in batch:
+        for number, cleaned, cells in batch:
             if cleaned["own_reference"] in taken:
                 self.add_error(
                     error(
@@ -195,14 +213,34 @@ class Importer:
                         "eigen_referentie",
                         cleaned["own_reference"],
                         services.DUPLICATE_OWN_REFERENCE,
-                    )
+                    ),
+                    cells,
                 )
             else:
-                valid.append(cleaned)
-        if not self.error_count:  # once anything is wrong, only check: the transaction rolls back anyway
+                valid.append((number, cleaned))
+        if self.error_count:
+            return  # once anything is wrong, only check: nothing will be stored
+        if self.store:
             self.stored += services.store_upload_rows(
-                self.upload, valid, holidays=self.holidays, now=self.now
+                self.upload, [cleaned for _number, cleaned in valid], holidays=self.holidays, now=self.now
             )
+        else:
+            self.findings.check_batch(valid)
+
+
+def original_cells(positions, cells):
+    """The row as the file had it, by the template's column names (for the error report)."""
+    return {
+        column.header: cell_text(cells[index] if index < len(cells) else "")[:MAX_SHOWN_VALUE]
+        for index, column in positions
+    }
+
+
+def late_mismatch(late, confirmed):
+    return _(
+        "The file has %(late)d late rows, but %(confirmed)d were confirmed. Nothing was stored; "
+        "check the late rows and confirm their number."
+    ) % {"late": late, "confirmed": confirmed}
 
 
 def _local_path(field_file):
@@ -213,11 +251,13 @@ def _local_path(field_file):
 
 
 def import_upload(upload, progress=None):
-    """Check and store `upload`. Returns the errors: [] when every row was stored (status accepted).
+    """Check `upload` and, once confirmed (`confirmed_late` set), store it. Returns the errors: [] when
+    the checks passed (status preview) or every row was stored (status accepted).
 
     Returns None when the upload was finished by another run meanwhile (a job taken back after its lease).
     """
     progress = progress or (lambda done, estimate: None)
+    store = upload.confirmed_late is not None
     importer = None
     try:
         with upload.file.open("rb") as fileobj:
@@ -229,21 +269,31 @@ def import_upload(upload, progress=None):
                 previous = accepted_duplicate(upload)
                 if previous is not None:
                     raise FileRefused(duplicate_message(previous))
-                importer = Importer(upload, table, progress)
+                importer = Importer(upload, table, progress, store=store)
                 importer.run()
+                done = {
+                    "row_count": importer.rows,
+                    "rows_done": importer.rows,
+                    "error_count": 0,
+                    "errors": [],
+                }
+                if not store:
+                    move_upload(
+                        upload.pk,
+                        Upload.Status.PREVIEW,
+                        preview=importer.findings.as_json(),
+                        expires_at=timezone.now() + dt.timedelta(hours=settings.NCR_PREVIEW_HOURS),
+                        **done,
+                    )
+                    return []
+                late = importer.findings.late.count
+                if late != upload.confirmed_late:
+                    raise FileRefused(late_mismatch(late, upload.confirmed_late))
                 services.count_upload(upload)
-                move_upload(
-                    upload.pk,
-                    Upload.Status.ACCEPTED,
-                    row_count=importer.rows,
-                    rows_done=importer.rows,
-                    error_count=0,
-                    errors=[],
-                    finished_at=timezone.now(),
-                )
+                move_upload(upload.pk, Upload.Status.ACCEPTED, finished_at=timezone.now(), **done)
         return []
     except Rejected:
-        errors, count = importer.errors, importer.error_count
+        errors, count = importer.sorted_errors(), importer.error_count
     except FileRefused as exc:
         errors, count = [error(None, "", "", exc.message)], 1
     except IntegrityError:

@@ -106,6 +106,8 @@ EXPECTATIONS = {
     "api_photos": everyone(UNAUTHORIZED),
     "api_batches": everyone(UNAUTHORIZED),
     "api_batch": everyone(UNAUTHORIZED),
+    "upload_confirm": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},  # POST only
+    "upload_cancel": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},  # POST only
 }
 
 # A valid 1x1 PNG for the sample photo.

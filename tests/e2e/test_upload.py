@@ -94,6 +94,17 @@ def test_template_errors_correction_progress_and_records(page, portal, login, st
     fixed = tmp_path / "lijst-verbeterd.csv"
     fixed.write_text("\n".join([template[0], *rows]) + "\n", encoding="utf-8")
     upload(page, fixed)
+    # The preview: nothing stored yet, the three late rows listed, row 3 a look-alike of row 2.
+    expect(page.locator("#upload-result")).to_contain_text(
+        "Het bestand doorstond de controles. Er is nog niets opgeslagen.", timeout=30_000
+    )
+    expect(page.locator("#upload-late li")).to_have_count(3)
+    assert NonConformity.objects.count() == 0
+    assert_accessible(page)
+    page.get_by_role("button", name="Bevestigen en opslaan").click()
+    expect(page.locator("#confirm-error")).to_contain_text("Vink het vakje aan")
+    page.get_by_label("Ik bevestig dat 3 rijen laattijdig zijn").check()
+    page.get_by_role("button", name="Bevestigen en opslaan").click()
     expect(page.locator("#upload-result")).to_contain_text(
         "Opgeslagen non-conformiteiten: 3.", timeout=30_000
     )
@@ -120,8 +131,45 @@ def test_the_status_page_shows_progress_until_the_worker_is_done(page, portal, l
     expect(page.locator("#upload-status")).to_have_text("In de wachtrij")
     assert Upload.objects.get().status == "queued"
     start_worker()
-    expect(page.locator("#upload-result")).to_be_visible(timeout=30_000)
+    expect(page.locator("#upload-status")).to_have_text("Wacht op bevestiging", timeout=30_000)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Bevestigen en opslaan").click()
+    expect(page.locator("#upload-status")).to_have_text("Aanvaard", timeout=30_000)
     finished = Upload.objects.get()
     assert finished.status == "accepted", finished.errors
     expect(page.locator("#upload-result")).to_contain_text("Opgeslagen non-conformiteiten: 1.")
     expect(page.locator("#upload-status")).to_have_text("Aanvaard")
+
+
+def test_a_clerk_previews_and_confirms_a_file_on_a_phone(phone_page, portal, login, start_worker, tmp_path):
+    from tests.e2e.test_register import PHONE, assert_fits_the_phone
+    from tests.submissions.upload_files import csv_bytes, valid_row
+
+    page = phone_page
+    page.set_viewport_size({"width": 1024, "height": 812})  # the stand-in's persona page is not for phones
+    login(page, "indiener-a")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{portal}/register/uploads/")
+    monthly = tmp_path / "maand.csv"
+    # Two late rows, the second the same content as the first (only the own reference differs).
+    monthly.write_bytes(csv_bytes([valid_row(1), valid_row(1, eigen_referentie="REF-1b")]))
+    start_worker()
+    upload(page, monthly)
+    expect(page.locator("#upload-status")).to_have_text("Wacht op bevestiging", timeout=30_000)
+    expect(page.locator("#upload-late li")).to_have_count(2)
+    expect(page.locator("#upload-duplicates li")).to_contain_text("zelfde als rij 2 van dit bestand")
+    assert NonConformity.objects.count() == 0
+    assert_fits_the_phone(page)
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Bevestigen en opslaan").click()
+    expect(page.locator("#confirm-error")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Ik bevestig dat 2 rijen laattijdig zijn").check()
+    page.get_by_role("button", name="Bevestigen en opslaan").click()
+    expect(page.locator("#upload-result")).to_contain_text(
+        "Opgeslagen non-conformiteiten: 2.", timeout=30_000
+    )
+    assert NonConformity.objects.filter(upload__file_name="maand.csv").count() == 2
+    assert_fits_the_phone(page)
+    assert_accessible(page)

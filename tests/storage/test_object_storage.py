@@ -12,13 +12,12 @@ from django.urls import reverse
 
 from ncregister import health
 from ncregister.storage import s3_storage
-from submissions.imports import runner
 from submissions.imports.intake import receive_upload
 from submissions.models import Photo
 from tests.helpers import free_port
 from tests.submissions.conftest import image_bytes
 from tests.submissions.test_views import form_data
-from tests.submissions.upload_files import csv_bytes, valid_row
+from tests.submissions.upload_files import csv_bytes, process_and_confirm, valid_row
 
 KEYS = {"access_key": "test-access-key", "secret_key": "test-secret-key"}
 
@@ -104,7 +103,7 @@ def test_an_upload_is_stored_in_the_bucket_and_imported_from_it(bucket, organisa
         uploaded_file=SimpleUploadedFile("lijst.csv", csv_bytes([valid_row(1), valid_row(2)])),
     )
     assert keys(bucket) == [upload.file.name]
-    assert runner.process_upload(upload.pk) == "accepted"
+    assert process_and_confirm(upload.pk) == "accepted"
     assert upload.records.count() == 2
 
 

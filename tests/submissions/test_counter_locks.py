@@ -7,10 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from submissions import services, summary
-from submissions.imports import runner
 from submissions.imports.intake import receive_upload
 from submissions.models import OrganisationMonth, ProducerMonth, ProducerMonthStream
-from tests.submissions.upload_files import csv_bytes, valid_row
+from tests.submissions.upload_files import csv_bytes, process_and_confirm, valid_row
 
 
 def enterprise_number(i):
@@ -57,7 +56,7 @@ def test_an_upload_with_more_keys_than_the_lock_table_holds_is_counted(
     keys = lock_table_size() * 3 // 2  # 9,600 on a stock server (64 × 100)
     user = django_user_model.objects.create(username="an", vo_id="vo-an")
     received = upload(organisation_a, user, producer_rows(keys))
-    assert runner.process_upload(received.pk) == "accepted"
+    assert process_and_confirm(received.pk) == "accepted"
     assert ProducerMonth.objects.count() == keys
     assert sum(ProducerMonthStream.objects.values_list("records", flat=True)) == 2 * keys  # streams 3 and 16
     assert sum(OrganisationMonth.objects.values_list("records", flat=True)) == keys
@@ -85,7 +84,7 @@ def test_two_uploads_for_overlapping_producers_counted_at_once_equal_one_after_t
 
     def run(upload_id):
         try:
-            results[upload_id] = runner.process_upload(upload_id)
+            results[upload_id] = process_and_confirm(upload_id)
         finally:
             connection.close()
 

@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from accounts.roles import SUBMITTER
 from submissions import pagination, services
-from submissions.imports import runner
 from submissions.imports.intake import receive_upload
 from submissions.models import NonConformity, WasteStream
 from submissions.summary import month_of
-from tests.submissions.upload_files import csv_bytes, valid_row
+from tests.submissions.upload_files import csv_bytes, process_and_confirm, valid_row
 
 
 def direct_counts(organisation):
@@ -51,7 +50,7 @@ def test_the_counts_equal_a_direct_count_after_form_upload_correction_and_withdr
             ),
         ),
     )
-    assert runner.process_upload(upload.pk) == "accepted"
+    assert process_and_confirm(upload.pk) == "accepted"
     counts = client.get(reverse("register_home")).context["counts"]
     assert counts == direct_counts(organisation_a)
     assert counts["this_month"] == 2

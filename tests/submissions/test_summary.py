@@ -18,7 +18,7 @@ from submissions.models import (
     ProducerMonthStream,
     WasteStream,
 )
-from tests.submissions.upload_files import csv_bytes, valid_row
+from tests.submissions.upload_files import csv_bytes, process_and_confirm, valid_row
 
 BAKERY = "0405546706"
 GARAGE = {
@@ -146,7 +146,7 @@ def test_an_upload_counts_when_it_is_accepted_in_the_same_transaction(
     upload = receive_upload(
         organisation=organisation_a, user=user, uploaded_file=SimpleUploadedFile("l.csv", csv_bytes(rows))
     )
-    assert runner.process_upload(upload.pk) == "accepted"  # no worker task after it
+    assert process_and_confirm(upload.pk) == "accepted"  # no worker task after it
     assert (
         months()
         == plain_counts()

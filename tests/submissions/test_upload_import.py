@@ -7,10 +7,9 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from submissions.imports import runner
 from submissions.imports.intake import DuplicateUpload, FileRefused, receive_upload
 from submissions.models import NonConformity, Upload
-from tests.submissions.upload_files import HEADERS, csv_bytes, valid_row, xlsx_bytes
+from tests.submissions.upload_files import HEADERS, csv_bytes, process_and_confirm, valid_row, xlsx_bytes
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def uploader(db, organisation_a, django_user_model, media):
         upload = receive_upload(
             organisation=organisation, user=user, uploaded_file=SimpleUploadedFile(name, content)
         )
-        runner.process_upload(upload.pk)
+        process_and_confirm(upload.pk)
         upload.refresh_from_db()
         return upload
 

@@ -7,10 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from submissions.imports import runner
 from submissions.imports.intake import DuplicateUpload, FileRefused, receive_upload
 from submissions.models import NonConformity, Upload
-from tests.submissions.upload_files import HEADERS, csv_bytes, valid_row, xlsx_bytes
+from tests.submissions.upload_files import HEADERS, csv_bytes, process_and_confirm, valid_row, xlsx_bytes
 
 FUZZ = settings(
     max_examples=50,
@@ -46,7 +45,7 @@ def import_and_check(user, organisation, content, name):
     except (FileRefused, DuplicateUpload):
         assert NonConformity.objects.count() == before
         return None, 0
-    runner.process_upload(upload.pk)
+    process_and_confirm(upload.pk)
     upload.refresh_from_db()
     event(upload.status)
     added = NonConformity.objects.count() - before

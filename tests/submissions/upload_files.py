@@ -65,3 +65,18 @@ def xlsx_bytes(rows, headers=HEADERS, formula_cells=None):
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def process_and_confirm(upload_pk):
+    """The worker checks the file, the person confirms what the preview found, the worker stores it.
+    Returns the upload's final status (the check's when it did not reach the preview)."""
+    from submissions.imports import runner
+    from submissions.imports.intake import confirm_upload
+    from submissions.models import Upload
+
+    status = runner.process_upload(upload_pk)
+    if status != "preview":
+        return status
+    upload = Upload.objects.get(pk=upload_pk)
+    confirm_upload(upload, confirmed_late=upload.preview["late_count"])
+    return runner.process_upload(upload_pk)

@@ -25,8 +25,12 @@ def upload_for(db, settings, tmp_path, django_user_model, monkeypatch):
 
     def upload(organisation, n):
         content = csv_bytes([valid_row(n, eigen_referentie=f"{organisation.code}-{n}")])
+        # Its one row is late, confirmed with the file (no preview): one job stores it.
         return receive_upload(
-            organisation=organisation, user=user, uploaded_file=SimpleUploadedFile("l.csv", content)
+            organisation=organisation,
+            user=user,
+            uploaded_file=SimpleUploadedFile("l.csv", content),
+            confirmed_late=1,
         )
 
     return upload
