@@ -77,6 +77,12 @@ UPLOAD_LEGAL = {
     # The worker gave the job up (its lease ran out too often): failed, never left queued or processing.
     (UploadStatus.QUEUED, UploadStatus.FAILED),
     (UploadStatus.PROCESSING, UploadStatus.FAILED),
+    # Checked, nothing stored: the person confirms (the worker then stores it) or cancels.
+    (UploadStatus.PROCESSING, UploadStatus.PREVIEW),
+    (UploadStatus.PREVIEW, UploadStatus.CONFIRMED),
+    (UploadStatus.PREVIEW, UploadStatus.CANCELLED),
+    (UploadStatus.CONFIRMED, UploadStatus.PROCESSING),
+    (UploadStatus.CONFIRMED, UploadStatus.FAILED),
 }
 
 
@@ -86,7 +92,15 @@ def test_every_upload_move_is_legal_exactly_when_the_worker_may_make_it(current,
 
 
 @pytest.mark.parametrize("status", list(UploadStatus))
-def test_an_upload_is_finished_when_nothing_can_follow(status):
+def test_an_upload_is_finished_when_the_worker_has_nothing_to_do(status):
+    # The page stops polling: a result, or a preview waiting for the person.
     assert workflow.upload_finished(status) is (
-        status in {UploadStatus.ACCEPTED, UploadStatus.REJECTED, UploadStatus.FAILED}
+        status
+        in {
+            UploadStatus.ACCEPTED,
+            UploadStatus.REJECTED,
+            UploadStatus.FAILED,
+            UploadStatus.PREVIEW,
+            UploadStatus.CANCELLED,
+        }
     )
