@@ -1,6 +1,7 @@
 """Run in a process pointed at a fault test's database: `python -m tests.faults.scenario enqueue CODE ROWS`.
 
-Files an upload of ROWS valid rows for organisation CODE the way the web request does, and prints its id.
+Files an upload of ROWS valid rows for organisation CODE the way a client skipping the preview does (its late
+rows confirmed with the file, so the worker stores it at once), and prints its id.
 """
 
 import os
@@ -25,7 +26,10 @@ def main():
     tag = os.urandom(3).hex()
     content = csv_bytes([valid_row(n, eigen_referentie=f"{tag}-{n}") for n in range(1, int(rows) + 1)])
     upload = receive_upload(
-        organisation=organisation, user=user, uploaded_file=SimpleUploadedFile("l.csv", content)
+        organisation=organisation,
+        user=user,
+        uploaded_file=SimpleUploadedFile("l.csv", content),
+        confirmed_late=int(rows),  # every valid_row is dated 02/11/2026, so late
     )
     print(upload.pk)
 
