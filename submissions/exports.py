@@ -19,6 +19,8 @@ from openpyxl import Workbook
 
 from submissions import workflow
 from submissions.downloads import FORMULA_STARTS, csv_download, sheet_value, xlsx_download
+from submissions.imports.columns import ACTIONS, EXPORT_ONLY, REGISTER_NUMBER
+from submissions.imports.columns import COLUMNS as UPLOAD_COLUMNS
 from submissions.models import NonConformity
 
 STREAM_UP_TO = 20_000  # larger exports run in the worker
@@ -85,8 +87,63 @@ REVIEWER = (
 COLLECTOR = "(SELECT o.name FROM accounts_organisation o WHERE o.id = nc.organisation_id)"
 
 
+def _stream_numbers():
+    """The waste streams as the upload takes them: numbers separated by ';'."""
+    numbers = (
+        "SELECT CAST(ws.number AS TEXT) AS n FROM submissions_nonconformity_waste_streams l "
+        "JOIN submissions_wastestream ws ON ws.id = l.wastestream_id WHERE l.nonconformity_id = nc.id "
+        "ORDER BY ws.number"
+    )
+    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return f"(SELECT {aggregate}(s.n, ';') FROM ({numbers}) AS s)"  # noqa: S608 (fixed text)
+
+
+def _upload_columns():
+    """The register's export for its organisation: the register number, then the upload template's
+    columns with their headers and in the formats an upload reads (so an edited export can be uploaded
+    again as corrections), then columns for reading only, which an upload ignores."""
+    actions = [(value, word) for word, value in ACTIONS.items()]
+    expressions = {
+        "observed_on": "nc.observed_on",
+        "producer_enterprise_number": _formatted("nc.producer_enterprise_number", (4, 3, 3)),
+        "producer_name": _neutral("nc.producer_name"),
+        "establishment_number": _formatted("nc.establishment_number", (1, 3, 3, 3)),
+        "street": _neutral("nc.street"),
+        "house_number": _neutral("nc.house_number"),
+        "postcode": "nc.postcode",
+        "municipality": _neutral("nc.municipality"),
+        "description": _neutral("nc.description"),
+        "waste_streams": _stream_numbers(),
+        "action": _choice("nc.action", actions),
+        "customer_informed_on": "nc.customer_informed_on",
+        "container_reference": _neutral("nc.container_reference"),
+        "own_reference": _neutral("nc.own_reference"),
+    }
+    reading_only = dict(
+        zip(
+            EXPORT_ONLY,
+            [
+                _choice("nc.status", workflow.Status.choices),
+                _local("nc.received_at"),
+                _local("nc.deadline"),
+                _yes_no("nc.is_late"),
+                _choice("nc.source", NonConformity.Source.choices),
+            ],
+            strict=True,
+        )
+    )
+    return [
+        (REGISTER_NUMBER.header, "nc.id"),
+        *((column.header, expressions[column.field]) for column in UPLOAD_COLUMNS),
+        *reading_only.items(),
+    ]
+
+
 def columns(staff=False):
-    """[(header, SQL expression on alias nc)] in the file's order; staff also get collector and reviewer."""
+    """[(header, SQL expression on alias nc)] in the file's order. The organisation's own export has the
+    upload's columns (_upload_columns); OVAM's has labels, the collector and the reviewer."""
+    if not staff:
+        return _upload_columns()
     found = [
         (_("Number"), "nc.id"),
         (_("Own reference"), _neutral("nc.own_reference")),
@@ -110,9 +167,7 @@ def columns(staff=False):
         (_("Late"), _yes_no("nc.is_late")),
         (_("Source"), _choice("nc.source", NonConformity.Source.choices)),
     ]
-    if staff:
-        found = [(_("Collector"), COLLECTOR), *found, (_("Assigned reviewer"), REVIEWER)]
-    return found
+    return [(_("Collector"), COLLECTOR), *found, (_("Assigned reviewer"), REVIEWER)]
 
 
 def selection_sql(selection):

@@ -5,7 +5,8 @@ import contextlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,15 @@ def taken_own_references(organisation_id, references, exclude_pk=None):
     if exclude_pk:
         records = records.exclude(pk=exclude_pk)
     return set(records.values_list("own_reference", flat=True))
+
+
+def own_reference_owners(organisation_id, references):
+    """{own reference: id of the organisation's record using it} for those of `references` in use."""
+    references = {reference for reference in references if reference}
+    if not references:
+        return {}
+    records = NonConformity.objects.filter(organisation_id=organisation_id, own_reference__in=references)
+    return dict(records.values_list("own_reference", "pk"))
 
 
 def _save_checked(record):
@@ -256,6 +266,71 @@ def assign(record, *, user, assigned_reviewer, expected_version=None):
     _save_quietly(locked)
     record_history(locked, user, "~", reason=Reason.REVIEW, actor=Actor.STAFF)
     return locked
+
+
+@transaction.atomic
+def withdraw_upload(upload, *, user, role, reason):
+    """Withdraw every record of `upload` in one step with one reason, set-based: the workflow decides
+    (refused when any record is already under review or beyond), one UPDATE moves them, one INSERT
+    writes a history row per record (with its waste streams), the counters change once. Records already
+    withdrawn are left as they are. Returns how many were withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for the withdrawal.")]}, code="reason_required")
+    records = NonConformity.objects.filter(upload_id=upload.pk)
+    # Lock the upload's records (in id order, as every writer of one record locks it) for the check.
+    statuses = list(records.select_for_update().order_by("pk").values_list("status", flat=True))
+    workflow.check_upload_withdrawal(statuses, role)
+    withdrawing = records.filter(status=workflow.Status.SUBMITTED)
+    summary.count_records(withdrawing, -1)  # before their status moves: they count nowhere after it
+    now = timezone.now()
+    moved = withdrawing.update(
+        status=workflow.Status.WITHDRAWN, withdrawal_reason=reason, version=F("version") + 1, updated_at=now
+    )
+    _bulk_history(upload.pk, now, user, Reason.WITHDRAWAL, actor_for(role))
+    return moved
+
+
+def _bulk_history(upload_id, now, user, reason, actor):
+    """One "~" history row per record of the upload changed at `now`, with its waste streams (as
+    record_history writes for one record), in two INSERT … SELECT statements."""
+    history_model = NonConformity.history.model
+    through, m2m_history = _history_models()
+    quote = connection.ops.quote_name
+    reason, actor = str(reason), str(actor)  # plain text, never an Enum's name
+    constants = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": "~",
+        "history_user_id": user.pk,
+        "history_actor": actor,
+    }
+    columns, values, params = [], [], []
+    for field in history_model._meta.concrete_fields:
+        if field.attname == "history_id":
+            continue  # the sequence's
+        columns.append(quote(field.column))
+        if field.attname in constants:
+            values.append("%s")
+            params.append(constants[field.attname])
+        else:
+            values.append(f"nc.{quote(field.column)}")
+    nc = quote(NonConformity._meta.db_table)
+    history = quote(history_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {nc} AS nc "  # noqa: S608
+            "WHERE nc.upload_id = %s AND nc.updated_at = %s",
+            [*params, upload_id, now],
+        )
+        m2m, links = quote(m2m_history._meta.db_table), quote(through._meta.db_table)
+        cursor.execute(
+            f"INSERT INTO {m2m} (id, nonconformity_id, wastestream_id, history_id) "  # noqa: S608
+            "SELECT l.id, l.nonconformity_id, l.wastestream_id, h.history_id "
+            f"FROM {links} AS l JOIN {history} AS h ON h.id = l.nonconformity_id "
+            "WHERE h.upload_id = %s AND h.history_date = %s AND h.history_change_reason = %s",
+            [upload_id, now, reason],
+        )
 
 
 def store_upload_rows(upload, rows, *, holidays, now=None):

@@ -1,16 +1,18 @@
 """Upload pages: the form with the column specification and history, templates, progress and result."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import submitter_required
 from audit.events import Kind, record
-from submissions import workflow
+from submissions import services, workflow
 from submissions.access import uploads_for_organisation
-from submissions.forms import UploadForm
+from submissions.forms import UploadForm, WithdrawForm
 from submissions.imports import report
 from submissions.imports.columns import COLUMNS
 from submissions.imports.intake import (
@@ -92,6 +94,8 @@ def _detail(request, upload, confirm_error=None):
         "records": records,
         "records_hidden": max(upload.row_count - RECORDS_SHOWN, 0) if records else 0,
         "preview": upload.preview if upload.status == Upload.Status.PREVIEW else None,
+        "stored_count": upload.preview.get("new_count", upload.row_count),
+        "corrected_count": upload.preview.get("corrected_count", 0),
         "confirm_error": confirm_error,
     }
     return render(request, "submissions/upload_detail.html", context, status=400 if confirm_error else 200)
@@ -150,3 +154,30 @@ def upload_errors(request, upload_pk):
     upload = get_object_or_404(uploads_for_organisation(request), pk=upload_pk)
     record(request, Kind.DOWNLOAD, count=upload.error_count, file="error report", upload=upload.pk)
     return report.error_csv(upload)
+
+
+@submitter_required
+@require_http_methods(["GET", "POST"])
+def upload_withdraw(request, upload_pk):
+    """Withdraw every record of an accepted upload in one step, with one reason."""
+    upload = get_object_or_404(
+        uploads_for_organisation(request).filter(status=Upload.Status.ACCEPTED), pk=upload_pk
+    )
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.withdraw_upload(
+                upload, user=request.user, role=request.grant.roles, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("reason" if hasattr(exc, "error_dict") else None, message)
+        else:
+            messages.success(request, _("Non-conformities of this upload withdrawn: %(n)d.") % {"n": count})
+            return redirect("upload_detail", upload_pk=upload.pk)
+    if form.errors:
+        form.describe_fields()
+    status = 400 if form.errors else 200
+    return render(
+        request, "submissions/upload_withdraw.html", {"form": form, "upload": upload}, status=status
+    )

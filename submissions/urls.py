@@ -49,4 +49,5 @@ urlpatterns = [
     path("register/uploads/<int:upload_pk>/fouten.csv", upload_views.upload_errors, name="upload_errors"),
     path("register/uploads/<int:upload_pk>/bevestigen/", upload_views.upload_confirm, name="upload_confirm"),
     path("register/uploads/<int:upload_pk>/annuleren/", upload_views.upload_cancel, name="upload_cancel"),
+    path("register/uploads/<int:upload_pk>/intrekken/", upload_views.upload_withdraw, name="upload_withdraw"),
 ]

@@ -79,16 +79,40 @@ def may_correct(status, role):
     return bool(CORRECTIONS.get(status, frozenset()) & _roles(role))
 
 
+def not_correctable_message(status=None):
+    if status == Status.WITHDRAWN:
+        return _("This non-conformity was withdrawn and can no longer be corrected.")
+    return _("This non-conformity is already being handled by OVAM and can no longer be corrected.")
+
+
 def check_correction(status, role):
     if not may_correct(status, role):
-        raise IllegalTransition(
-            _("This non-conformity is already being handled by OVAM and can no longer be corrected."),
-            code="not_editable",
-        )
+        raise IllegalTransition(not_correctable_message(status), code="not_editable")
 
 
 def may_withdraw(status, role):
     return may_move(status, Status.WITHDRAWN, role)
+
+
+def check_upload_withdrawal(statuses, role):
+    """A whole upload is withdrawn in one step only while each of its records may still be withdrawn
+    (records already withdrawn stay as they are); raise IllegalTransition naming how many may not."""
+    blocking = [
+        status for status in statuses if status != Status.WITHDRAWN and not may_withdraw(status, role)
+    ]
+    if blocking:
+        raise IllegalTransition(
+            _(
+                "This upload can no longer be withdrawn as a whole: %(n)d of its non-conformities are "
+                "already being handled by OVAM. Withdraw the others one by one."
+            ),
+            code="upload_not_withdrawable",
+            params={"n": len(blocking)},
+        )
+    if not any(status != Status.WITHDRAWN for status in statuses):
+        raise IllegalTransition(
+            _("Every non-conformity of this upload is already withdrawn."), code="upload_withdrawn"
+        )
 
 
 def label(status):

@@ -73,7 +73,16 @@ COLUMNS = [
         "NC-2026-0001",
     ),
 ]
-BY_FIELD = {c.field: c for c in COLUMNS}
+# The register's export adds the register number (a row with one corrects that record) and a few columns
+# for reading only, which an upload ignores: the export, edited, can be uploaded again.
+REGISTER_NUMBER = Column(
+    "registernummer",
+    "register_number",
+    _("Only in the register's export: the row corrects that non-conformity instead of adding one."),
+    "",
+)
+EXPORT_ONLY = ("status", "ontvangen_op", "registratietermijn", "laattijdig", "bron")
+BY_FIELD = {c.field: c for c in [*COLUMNS, REGISTER_NUMBER]}
 
 # The Dutch words for the three actions, as collectors write them.
 ACTIONS = {"geweigerd": "refused", "geregistreerd": "registered", "nagesorteerd": "post_sorted"}
@@ -86,7 +95,8 @@ def normalise_header(text):
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
-_BY_KEY = {normalise_header(c.header): c for c in COLUMNS}
+_BY_KEY = {normalise_header(c.header): c for c in [*COLUMNS, REGISTER_NUMBER]}
+_IGNORED = {normalise_header(header) for header in EXPORT_ONLY}
 
 
 @functools.lru_cache(maxsize=256)  # a file repeats the same few words
@@ -105,7 +115,10 @@ def match_headers(cells):
         label = str(cell if cell is not None else "").strip()
         if not label:
             continue
-        column = _BY_KEY.get(normalise_header(label))
+        key = normalise_header(label)
+        column = _BY_KEY.get(key)
+        if key in _IGNORED:
+            continue
         if column is None:
             problems.append((label[:100], _("Unknown column. Use the headers of the template.")))
         elif column.field in seen:

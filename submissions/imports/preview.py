@@ -1,15 +1,21 @@
-"""What the person sees before anything is stored: late rows and possible duplicates by content.
+"""What the person sees before anything is stored: new records and corrections, late rows and possible
+duplicates by content.
 
 A possible duplicate has the same organisation, producer, date, location (establishment unit, or the
 address when there is none) and waste streams as another row of the file or a record already in the
 register (withdrawn records excepted). Both are listed by row; neither stops the upload.
+
+A row with a register number (the register's export, edited and uploaded again) corrects that record:
+left alone when nothing changed, refused with the reason when the record may no longer be corrected.
 """
 
 from collections import defaultdict
 
+from accounts.roles import SUBMITTER
 from submissions import workflow
 from submissions.deadlines import is_late, registration_deadline
 from submissions.models import NonConformity
+from submissions.services import SUBMITTED_FIELDS
 
 LISTED = 1000  # rows listed per finding; the counts cover the whole file
 LOCATION_FIELDS = ("establishment_number", "street", "house_number", "postcode", "municipality")
@@ -45,40 +51,73 @@ def summary(number, cleaned):
     }
 
 
+def stream_ids(cleaned):
+    return [stream.pk for stream in cleaned["waste_streams"]]
+
+
 class Findings:
-    """Late rows and possible duplicates of one upload, gathered batch by batch while it is read."""
+    """New rows, corrections, late rows and possible duplicates of one upload, gathered batch by batch."""
 
     def __init__(self, upload, holidays):
         self.upload = upload
         self.holidays = holidays
+        self.new = 0
+        self.unchanged = 0
         self.late = Listing()
         self.duplicates = Listing()
+        self.corrected = Listing()
+        self.refused = Listing()
         self.first_row = {}  # content key -> first row of the file with it
         self._deadlines = {}
 
-    def deadline(self, day):
-        if day not in self._deadlines:
-            self._deadlines[day] = (
+    def deadline(self, day, received_at):
+        if (day, received_at) not in self._deadlines:
+            self._deadlines[day, received_at] = (
                 registration_deadline(day, self.holidays),
-                is_late(day, self.upload.received_at, self.holidays),
+                is_late(day, received_at, self.holidays),
             )
-        return self._deadlines[day]
+        return self._deadlines[day, received_at]
 
-    def count_late(self, number, cleaned):
-        deadline, late = self.deadline(cleaned["observed_on"])
+    def count_late(self, number, cleaned, received_at):
+        deadline, late = self.deadline(cleaned["observed_on"], received_at)
         if late:
             self.late.add({**summary(number, cleaned), "deadline": deadline.strftime("%d/%m/%Y %H:%M")})
 
-    def check_batch(self, batch):
-        """`batch`: (row number, cleaned) pairs. One query finds their look-alikes in the register."""
-        keyed = []
+    def sort(self, batch, current):
+        """`batch`: (row number, cleaned) pairs, each valid; `current`: current_records of their register
+        numbers. Returns (new rows, corrections): the rows to store, and (row number, cleaned, record id)
+        for the records that change and may be corrected. Unchanged records and records that may no
+        longer be corrected are counted and left out."""
+        new, corrections = [], []
         for number, cleaned in batch:
-            keyed.append((number, cleaned, content_key(cleaned, [s.pk for s in cleaned["waste_streams"]])))
+            pk = cleaned["register_number"]
+            if pk is None:
+                self.new += 1
+                self.count_late(number, cleaned, self.upload.received_at)
+                new.append((number, cleaned))
+                continue
+            record = current[pk]  # the importer refused unknown numbers before
+            if unchanged(record, cleaned):
+                self.unchanged += 1
+            elif not workflow.may_correct(record["status"], SUBMITTER):
+                reason = str(workflow.not_correctable_message(record["status"]))
+                self.refused.add({**summary(number, cleaned), "register_number": pk, "reason": reason})
+            else:
+                self.corrected.add({**summary(number, cleaned), "register_number": pk})
+                self.count_late(number, cleaned, record["received_at"])
+                corrections.append((number, cleaned, pk))
+        return new, corrections
+
+    def check_duplicates(self, rows):
+        """`rows`: (row number, cleaned) pairs that will be stored. One query finds their look-alikes in
+        the register (a corrected record is no look-alike of itself)."""
+        keyed = [(number, cleaned, content_key(cleaned, stream_ids(cleaned))) for number, cleaned in rows]
         in_register = register_matches(self.upload.organisation_id, [key for _n, _c, key in keyed])
         for number, cleaned, key in keyed:
             same_as_row = self.first_row.setdefault(key, number)
             same_as_row = None if same_as_row == number else same_as_row
-            record = in_register.get(key)
+            others = [pk for pk in in_register.get(key, ()) if pk != cleaned["register_number"]]
+            record = others[0] if others else None
             if same_as_row or record:
                 self.duplicates.add(
                     {**summary(number, cleaned), "same_as_row": same_as_row, "record": record}
@@ -87,6 +126,12 @@ class Findings:
     def as_json(self):
         self.duplicates.entries.sort(key=lambda entry: entry["row"])
         return {
+            "new_count": self.new,
+            "corrected_count": self.corrected.count,
+            "corrected": self.corrected.entries,
+            "unchanged_count": self.unchanged,
+            "refused_count": self.refused.count,
+            "refused": self.refused.entries,
             "late_count": self.late.count,
             "late": self.late.entries,
             "duplicate_count": self.duplicates.count,
@@ -94,8 +139,34 @@ class Findings:
         }
 
 
+def current_records(organisation_id, numbers):
+    """{id: the record's submitted fields, status, received_at and waste stream ids} for those of
+    `numbers` that are the organisation's records; one query."""
+    numbers = {number for number in numbers if number is not None}
+    if not numbers:
+        return {}
+    fields = ("status", "received_at", *SUBMITTED_FIELDS)
+    rows = (
+        NonConformity.objects.filter(organisation_id=organisation_id, pk__in=numbers)
+        .values_list("pk", *fields, "waste_streams")
+        .order_by("pk")
+    )
+    found = {}
+    for pk, *values, stream_id in rows:
+        record = found.setdefault(pk, {**dict(zip(fields, values, strict=True)), "streams": set()})
+        if stream_id is not None:
+            record["streams"].add(stream_id)
+    return found
+
+
+def unchanged(record, cleaned):
+    return all(record[field] == cleaned[field] for field in SUBMITTED_FIELDS) and record["streams"] == set(
+        stream_ids(cleaned)
+    )
+
+
 def register_matches(organisation_id, keys):
-    """{content key: id of a record of the organisation with that content} for `keys`, in one query."""
+    """{content key: ids of the organisation's records with that content} for `keys`, in one query."""
     if not keys:
         return {}
     streams = defaultdict(list)
@@ -112,9 +183,9 @@ def register_matches(organisation_id, keys):
         if stream_id is not None:
             streams[pk].append(stream_id)
     wanted = set(keys)
-    found = {}
+    found = defaultdict(list)
     for pk, record in values.items():
         key = content_key(record, streams[pk])
         if key in wanted:
-            found.setdefault(key, pk)
+            found[key].append(pk)
     return found

@@ -64,6 +64,11 @@ class RowChecker:
             message = _("This value stands outside the columns of the header row.")
             errors.append(error(number, "", extra[0], message))
 
+        register_number = raw.pop("register_number", "")
+        if register_number and not (register_number.isdigit() and len(register_number) <= 12):
+            message = _("A register number is the number of a non-conformity, as in the register's export.")
+            errors.append(error(number, "registernummer", register_number, message))
+
         action_word = raw.get("action", "")
         raw["action"] = normalise_action(action_word) or ""
         cleaned, problems = validate_record(raw, self.catalogue, self.today)
@@ -73,4 +78,7 @@ class RowChecker:
             column = BY_FIELD[field]
             for message in messages:
                 errors.append(error(number, column.header, shown.get(field, ""), message))
-        return (None if errors else cleaned), errors
+        if errors:
+            return None, errors
+        cleaned["register_number"] = int(register_number) if register_number else None
+        return cleaned, errors

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
@@ -24,13 +25,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import SUBMITTER
 from submissions import services, workflow
 from submissions.deadlines import load_holidays
 from submissions.imports.columns import match_headers
-from submissions.imports.preview import Findings
+from submissions.imports.preview import Findings, current_records
 from submissions.imports.readers import FileRefused, open_table
 from submissions.imports.rows import MAX_SHOWN_VALUE, RowChecker, cell_text, error
-from submissions.models import Upload
+from submissions.models import NonConformity, Upload
 from submissions.validation import StreamCatalogue
 
 logger = logging.getLogger(__name__)
@@ -122,12 +124,14 @@ class Importer:
         self.rows = 0
         self.stored = 0
         self.references = {}  # own reference -> first row in this file
+        self.register_numbers = {}  # register number -> first row in this file
         self.batch = []
         self.today = timezone.localdate()
         self.catalogue = StreamCatalogue()
         self.holidays = load_holidays(dt.date.min, dt.date.max)
         self.now = timezone.now()
         self.findings = Findings(upload, self.holidays)
+        self.user = upload.uploaded_by
         self.positions = []
 
     def add_error(self, item, cells=None):
@@ -183,8 +187,16 @@ class Importer:
                     cleaned = None
                 elif reference:
                     self.references[reference] = number
+            if cleaned is not None and cleaned["register_number"] is not None:
+                register_number = cleaned["register_number"]
+                if register_number in self.register_numbers:
+                    message = _("This register number was already used in row %(row)d of this file.")
+                    row = {"row": self.register_numbers[register_number]}
+                    self.add_error(error(number, "registernummer", register_number, message % row), cells)
+                    cleaned = None
+                else:
+                    self.register_numbers[register_number] = number
             if cleaned is not None:
-                self.findings.count_late(number, cleaned)
                 self.batch.append((number, cleaned, cells))
             if len(self.batch) >= BATCH_SIZE:
                 self.flush()
@@ -197,35 +209,56 @@ class Importer:
             raise Rejected
 
     def flush(self):
+        """Check a batch against the register, one query each: own references, register numbers, and
+        (for the preview) look-alikes; then, once confirmed, store it."""
         batch, self.batch = self.batch, []
         if not batch:
             return
-        # One query per batch for the own references already taken (set-based, as the form asks one).
-        taken = services.taken_own_references(
-            self.upload.organisation_id, [cleaned["own_reference"] for _number, cleaned, _cells in batch]
+        organisation_id = self.upload.organisation_id
+        owners = services.own_reference_owners(
+            organisation_id, [c["own_reference"] for _n, c, _cells in batch]
         )
+        current = current_records(organisation_id, [c["register_number"] for _n, c, _cells in batch])
         valid = []
         for number, cleaned, cells in batch:
-            if cleaned["own_reference"] in taken:
+            reference, register_number = cleaned["own_reference"], cleaned["register_number"]
+            if register_number is not None and register_number not in current:
+                message = _("Register number %(number)s does not exist in your organisation's register.")
                 self.add_error(
-                    error(
-                        number,
-                        "eigen_referentie",
-                        cleaned["own_reference"],
-                        services.DUPLICATE_OWN_REFERENCE,
-                    ),
+                    error(number, "registernummer", register_number, message % {"number": register_number}),
                     cells,
+                )
+            elif reference in owners and owners[reference] != register_number:
+                self.add_error(
+                    error(number, "eigen_referentie", reference, services.DUPLICATE_OWN_REFERENCE), cells
                 )
             else:
                 valid.append((number, cleaned))
         if self.error_count:
             return  # once anything is wrong, only check: nothing will be stored
-        if self.store:
-            self.stored += services.store_upload_rows(
-                self.upload, [cleaned for _number, cleaned in valid], holidays=self.holidays, now=self.now
+        new, corrections = self.findings.sort(valid, current)
+        if not self.store:
+            self.findings.check_duplicates([*new, *((n, c) for n, c, _pk in corrections)])
+            return
+        self.stored += services.store_upload_rows(
+            self.upload, [cleaned for _number, cleaned in new], holidays=self.holidays, now=self.now
+        )
+        for number, cleaned, pk in corrections:
+            self.correct(number, cleaned, pk)
+
+    def correct(self, number, cleaned, pk):
+        """A correction through the same service as the form's (workflow, history, counters)."""
+        try:
+            services.correct_non_conformity(
+                NonConformity(pk=pk),
+                user=self.user,
+                role=SUBMITTER,
+                data=cleaned,
+                waste_streams=cleaned["waste_streams"],
+                expected_version=None,
             )
-        else:
-            self.findings.check_batch(valid)
+        except ValidationError as exc:  # taken up by OVAM since the preview, or an own reference race
+            self.add_error(error(number, "registernummer", pk, " ".join(exc.messages)))
 
 
 def original_cells(positions, cells):
@@ -290,7 +323,13 @@ def import_upload(upload, progress=None):
                 if late != upload.confirmed_late:
                     raise FileRefused(late_mismatch(late, upload.confirmed_late))
                 services.count_upload(upload)
-                move_upload(upload.pk, Upload.Status.ACCEPTED, finished_at=timezone.now(), **done)
+                move_upload(
+                    upload.pk,
+                    Upload.Status.ACCEPTED,
+                    preview=importer.findings.as_json(),  # what was stored and corrected, for the page
+                    finished_at=timezone.now(),
+                    **done,
+                )
         return []
     except Rejected:
         errors, count = importer.sorted_errors(), importer.error_count

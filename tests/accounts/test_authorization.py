@@ -108,6 +108,8 @@ EXPECTATIONS = {
     "api_batch": everyone(UNAUTHORIZED),
     "upload_confirm": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},  # POST only
     "upload_cancel": {**SUBMITTER_PAGE, "submitter_a": NOT_ALLOWED, "submitter_b": NOT_ALLOWED},  # POST only
+    # The sample upload is still queued: it stored nothing, so there is nothing to withdraw.
+    "upload_withdraw": {**SUBMITTER_PAGE, "submitter_a": NOT_FOUND, "submitter_b": NOT_FOUND},
 }
 
 # A valid 1x1 PNG for the sample photo.

@@ -33,11 +33,11 @@ def test_the_csv_is_streamed_neutralised_and_holds_only_own_records(
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
-    assert rows[0][:3] == ["Nummer", "Eigen referentie", "Datum van de non-conformiteit"]
+    assert rows[0][:3] == ["registernummer", "datum", "ondernemingsnummer"]
     assert len(rows) == 2
-    assert rows[1][1] == "'@R1"
+    assert rows[1][rows[0].index("eigen_referentie")] == "'@R1"
     assert rows[1][3] == '\'=HYPERLINK("http://x")'
-    assert rows[1][4] == "0405.546.706"
+    assert rows[1][2] == "0405.546.706"
 
 
 def test_the_csv_follows_the_lists_filters(client, submitter_a, make_record, organisation_a):
