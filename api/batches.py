@@ -23,6 +23,7 @@ from submissions.imports.intake import DuplicateUpload, FileRefused, UploadLimit
 
 JSON_FILE_NAME = "api-batch.json"  # the upload's name for a JSON batch (stored as CSV in the template)
 FILE_FIELD = "bestand"
+FILE_FIELDS = (FILE_FIELD, "laattijdigBevestigd")  # the multipart form: the file and its late-row count
 FIRST_DATA_ROW = 2  # row 1 holds the headers
 STATUS_CODES = {
     "queued": "wachtrij",
@@ -36,7 +37,8 @@ API_NAME_BY_HEADER = {c.header: records.API_NAME[c.field] for c in COLUMNS}
 
 
 def check_items(items):
-    """Type checks and late confirmations of a JSON batch, per item; Problem (nothing stored) if any fails."""
+    """Type checks and late confirmations of a JSON batch, per item; Problem (nothing stored) if any fails.
+    Returns the number of late items (each confirmed), which the worker checks again as an upload's."""
     limit = settings.NCR_API_BATCH_MAX_ITEMS
     if len(items) > limit:
         raise Problem("te-groot", _("A batch holds at most %(n)d items.") % {"n": limit})
@@ -44,6 +46,7 @@ def check_items(items):
         message = _("Send one or more items.")
         raise Problem("validatiefout", _("The batch is empty."), [issue("body", "", None, message)])
     issues = []
+    late = 0
     now = timezone.now()
     for index, item in enumerate(items):
         try:
@@ -53,13 +56,16 @@ def check_items(items):
                 issues.append({**entry, "name": f"[{index}].{entry['name']}".rstrip(".")})
             continue
         day = raw.get("observed_on")
-        if day and not late_confirmed:
+        if day:
             observed_on = dt.date.fromisoformat(day) if isinstance(day, str) else day
             if deadlines.is_late(observed_on, now):
-                name = f"[{index}].{records.LATE_CONFIRMED}"
-                issues.append(issue("body", name, None, _("Late: confirm the late registration.")))
+                late += 1
+                if not late_confirmed:
+                    name = f"[{index}].{records.LATE_CONFIRMED}"
+                    issues.append(issue("body", name, None, _("Late: confirm the late registration.")))
     if issues:
         raise Problem("validatiefout", _("The batch has errors; nothing was stored."), issues[:1000])
+    return late
 
 
 def items_as_csv(items):
@@ -78,14 +84,16 @@ def items_as_csv(items):
     return out.getvalue().encode("utf-8")
 
 
-def receive(request, *, content, name):
-    """Receive the batch as an upload of the caller; the worker takes it from the queue."""
+def receive(request, *, content, name, confirmed_late):
+    """Receive the batch as an upload of the caller, without the browser's preview: the worker stores it
+    at once if exactly `confirmed_late` rows are late (the API's form of the preview's confirmation)."""
     caller = request.auth
     try:
         return receive_upload(
             organisation=caller.organisation,
             user=caller.user,
             uploaded_file=content if hasattr(content, "chunks") else ContentFile(content, name=name),
+            confirmed_late=confirmed_late,
         )
     except FileRefused as exc:
         raise Problem("validatiefout", exc.message, [issue("body", FILE_FIELD, None, exc.message)]) from exc

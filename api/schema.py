@@ -237,6 +237,13 @@ class BatchSerializer(serializers.Serializer):
 
 class BatchFileSerializer(serializers.Serializer):
     bestand = serializers.FileField(help_text="Een CSV- of XLSX-bestand in het sjabloon van de upload.")
+    laattijdigBevestigd = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Het aantal laattijdige rijen in het bestand dat u bevestigt (standaard 0). "
+        "Klopt het niet, "
+        "dan wordt niets bewaard en zegt de batch hoeveel rijen laattijdig zijn.",
+    )
 
 
 WASTE_STREAMS = dict(

@@ -352,8 +352,16 @@ def photos(request, pk):
 @idempotent
 def batch_create(request):
     if request.content_type.startswith("multipart/"):
-        unknown = [name for name in list(request.data.keys()) if name != batches.FILE_FIELD]
+        unknown = [name for name in list(request.data.keys()) if name not in batches.FILE_FIELDS]
         uploaded = request.FILES.get(batches.FILE_FIELD)
+        confirmed_late = request.data.get(records.LATE_CONFIRMED, "0")
+        if not (isinstance(confirmed_late, str) and confirmed_late.isdigit()):
+            message = _("The number of late rows you confirm, as a whole number (0 if none).")
+            raise Problem(
+                "validatiefout",
+                _("The batch has errors; nothing was stored."),
+                [issue("body", records.LATE_CONFIRMED, confirmed_late, message)],
+            )
         if unknown or uploaded is None:
             issues = [issue("body", name, None, _("Unknown field.")) for name in dict.fromkeys(unknown)]
             if uploaded is None:
@@ -361,13 +369,17 @@ def batch_create(request):
                     issue("body", batches.FILE_FIELD, None, _("Send a CSV or XLSX file in the template."))
                 )
             raise Problem("validatiefout", _("The batch has errors; nothing was stored."), issues)
-        upload = batches.receive(request, content=uploaded, name=uploaded.name)
+        upload = batches.receive(
+            request, content=uploaded, name=uploaded.name, confirmed_late=int(confirmed_late)
+        )
     else:
         items = request.data
         if not isinstance(items, list):
             raise Problem("ongeldige-json", _("A batch is a JSON array of non-conformities."))
-        batches.check_items(items)
-        upload = batches.receive(request, content=batches.items_as_csv(items), name=batches.JSON_FILE_NAME)
+        late = batches.check_items(items)
+        upload = batches.receive(
+            request, content=batches.items_as_csv(items), name=batches.JSON_FILE_NAME, confirmed_late=late
+        )
     response = Response(batches.represent(upload, request), status=202)
     response["Location"] = request.build_absolute_uri(reverse("api_batch", kwargs={"upload_pk": upload.pk}))
     return response

@@ -75,12 +75,25 @@ def test_a_batch_over_the_item_limit_gets_413(api_a, settings):
 
 
 def test_a_csv_file_in_the_upload_template_is_a_batch(api_a):
-    content = csv_bytes([valid_row(n, eigen_referentie=f"F-{n}") for n in range(1, 4)])
-    response = api_a.post("batches", files={"bestand": ("lijst.csv", content, "text/csv")})
+    content = csv_bytes([valid_row(n, eigen_referentie=f"F-{n}") for n in range(1, 4)])  # all three late
+    response = api_a.post(
+        "batches", files={"bestand": ("lijst.csv", content, "text/csv")}, data={"laattijdigBevestigd": "3"}
+    )
     assert response.status_code == 202, response.text
     run_worker()
     result = api_a.get(response.headers["Location"]).json()
     assert (result["status"], result["soort"], result["aantal"]) == ("aanvaard", "bestand", 3)
+
+
+def test_a_file_batch_with_unconfirmed_late_rows_stores_nothing_and_says_how_many(api_a):
+    content = csv_bytes([valid_row(n, eigen_referentie=f"G-{n}") for n in range(1, 4)])
+    response = api_a.post("batches", files={"bestand": ("lijst.csv", content, "text/csv")})
+    assert response.status_code == 202, response.text
+    run_worker()
+    result = api_a.get(response.headers["Location"]).json()
+    assert result["status"] == "geweigerd"
+    assert "3 laattijdige rijen" in result["fouten"][0]["detail"]
+    assert not NonConformity.objects.filter(own_reference__startswith="G-").exists()
 
 
 def test_another_organisations_client_cannot_see_a_batch(api_a, api_b):
