@@ -3,7 +3,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -96,7 +96,7 @@ def _translate(exc):
         return "mediatype-niet-ondersteund", _("Send the body as application/json."), [], {}
     if isinstance(exc, RequestDataTooBig):
         return "te-groot", _("The request body is too large."), [], {}
-    if isinstance(exc, TooManyFieldsSent):
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         return "te-groot", _("The request has too many fields."), [], {}
     if isinstance(exc, exceptions.ParseError):
         return "ongeldige-json", _("The body is not valid JSON."), [], {}

@@ -68,7 +68,7 @@ def _type_error(name, value):
             return _("Give a list of waste stream numbers, e.g. [3, 16].")
         return None
     if name == "actie":
-        if value not in ACTIONS:
+        if not isinstance(value, str) or value not in ACTIONS:
             return _("One of: %(values)s.") % {"values": ", ".join(ACTIONS)}
         return None
     if name == LATE_CONFIRMED:

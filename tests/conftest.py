@@ -192,3 +192,17 @@ def portal(transactional_db, live_server, standin, _portal_uses_standin):
     puts it back (submissions.reference, on post_migrate)."""
     yield live_server.url
     requests.post(f"{standin.base_url}/op/test/reset", timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (e2e and the API's documentation page): Playwright's sync API keeps an
+    event loop in this thread, so a second instance in the same session would refuse to start."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

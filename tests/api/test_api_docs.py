@@ -3,7 +3,6 @@
 import yaml
 
 from tests.api.conftest import Api
-from tests.e2e.conftest import browser  # noqa: F401 - the session's Chromium
 
 
 def test_the_openapi_description_is_published_in_dutch(api_clients):
@@ -18,7 +17,7 @@ def test_the_openapi_description_is_published_in_dutch(api_clients):
     assert "application/problem+json" in create["responses"]["422"]["content"]
 
 
-def test_the_documentation_page_runs_without_csp_violations(browser, api_clients):  # noqa: F811
+def test_the_documentation_page_runs_without_csp_violations(browser, api_clients):
     context = browser.new_context()
     page = context.new_page()
     violations = []

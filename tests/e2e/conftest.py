@@ -4,7 +4,7 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests themselves are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,14 +21,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
