@@ -16,4 +16,5 @@ urlpatterns = [
 ]
 
 handler403 = "ncregister.views.permission_denied"
+handler404 = "ncregister.views.page_not_found"
 handler500 = "ncregister.views.server_error"

@@ -2,7 +2,7 @@ import sys
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -30,6 +30,26 @@ def csrf_failure(request, reason=""):
         },
         status=403,
     )
+
+
+def page_not_found(request, exception=None):
+    """handler404: the API answers every unknown path (a malformed id included) with a problem document,
+    never the portal's HTML page; everything else gets the Dutch page."""
+    if request.path.startswith("/api/"):
+        from api.problems import CONTENT_TYPE, TYPE_PREFIX, TYPES
+
+        status, title = TYPES["niet-gevonden"]
+        body = {
+            "type": f"{TYPE_PREFIX}niet-gevonden",
+            "title": str(title),
+            "status": status,
+            "detail": _("This resource does not exist or is not yours."),
+            "instance": request.path,
+        }
+        response = JsonResponse(body, status=status, content_type=CONTENT_TYPE)
+        response["Cache-Control"] = "no-store"
+        return response
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

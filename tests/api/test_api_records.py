@@ -198,3 +198,10 @@ def test_another_organisations_client_sees_and_changes_nothing(api_a, api_b):
     assert api_b.get("non-conformiteiten").json()["items"] == []
     stored = NonConformity.objects.get(pk=record["id"])
     assert (stored.version, stored.status, stored.photos.count()) == (1, "submitted", 0)
+
+
+def test_a_malformed_id_gets_a_problem_document_not_the_portals_page(api_a):
+    response = api_a.post("non-conformiteiten/%C3%BA%0A/intrekking", json={"reden": "x"})
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:problem-type:ovam:ncr:niet-gevonden"
