@@ -140,10 +140,10 @@ def fill(records, seed):
         cursor.execute(
             f"""
             INSERT INTO {upload} (organisation_id, uploaded_by_id, file, file_name, sha256, received_at,
-                status, row_count, rows_done, error_count, errors, finished_at)
+                status, row_count, rows_done, error_count, errors, finished_at, preview)
             SELECT %(first_org)s + c, %(first_user)s + c, 'uploads/bench.csv', 'maand-' || m || '.csv',
                    md5(c || '-' || m), current_date - m * 30 + interval '2 days', 'accepted', 0, 0, 0,
-                   '[]', current_date - m * 30 + interval '2 days'
+                   '[]', current_date - m * 30 + interval '2 days', '{{}}'
             FROM generate_series(0, {COLLECTORS - 1}) AS c, generate_series(0, 60) AS m
             ORDER BY c, m
             RETURNING id
@@ -158,7 +158,7 @@ def fill(records, seed):
                 establishment_number, street, house_number, postcode, municipality, description, action,
                 customer_informed_on, container_reference, own_reference, source, upload_id, received_at,
                 deadline, is_late, status, withdrawal_reason, internal_note, version, created_at, updated_at,
-                assigned_reviewer_id)
+                assigned_reviewer_id, customer_email)
             SELECT
                 o.org, o.org - %(first_org)s + %(first_user)s, d.observed_on,
                 ({sql_list(TRADES)})[1 + p.k %% {len(TRADES)}] || ' ' ||
@@ -185,7 +185,7 @@ def fill(records, seed):
                 s.status,
                 CASE WHEN s.status = 'withdrawn' THEN 'Dubbel ingevoerd.' ELSE '' END,
                 '', CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, now(), now(),
-                CASE WHEN s.status IN ('under_review', 'closed', 'referred') THEN %(reviewer)s END
+                CASE WHEN s.status IN ('under_review', 'closed', 'referred') THEN %(reviewer)s END, ''
             FROM generate_series(1, %(records)s) AS g
             CROSS JOIN LATERAL (SELECT random() AS a, random() AS u, random() AS l, random() AS s,
                                        random() AS c, random() AS p, random() AS d WHERE g IS NOT NULL) AS r
