@@ -43,7 +43,14 @@ class ApiMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        response = too_large(request, limit) if length > limit else self.get_response(request)
+        if length > limit:
+            response = too_large(request, limit)
+        else:
+            if length and request.content_type == "application/json":
+                # DRF reads a JSON body through HttpRequest.body, which applies the portal's form limit
+                # (DATA_UPLOAD_MAX_MEMORY_SIZE); for the API its own limit, checked above, counts.
+                request._body = request.read()
+            response = self.get_response(request)
         response[HEADER] = correlation_id
         self.audit(request, response)
         return response

@@ -18,6 +18,7 @@ Target: batch <= 1.2 x the upload; single POST median <= 50 ms.
 import argparse
 import datetime as dt
 import os
+import runpy
 import statistics
 import subprocess
 import sys
@@ -117,12 +118,16 @@ def main():
             auth=("api-alfa", "api-alfa-secret"),
             timeout=10,
         ).json()["access_token"]
+        config = runpy.run_path(str(ROOT / "gunicorn.conf.py"), run_name="gunicorn_conf")
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         with open(Path(media) / "server.log", "wb") as log:
+            # gunicorn.conf.py's worker model, workers and threads, without its PRD start-up checks
+            # (the test settings would fail them).
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "ncregister.wsgi:application",
-                 "--bind", f"127.0.0.1:{port}"],
+                [sys.executable, "-m", "gunicorn", "-c", os.devnull, "ncregister.wsgi:application",
+                 "--bind", f"127.0.0.1:{port}", "--worker-class", config["worker_class"],
+                 "--workers", str(config["workers"]), "--threads", str(config["threads"])],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
             worker = subprocess.Popen(
@@ -132,7 +137,10 @@ def main():
         try:
             api = requests.Session()
             api.headers["Authorization"] = f"Bearer {token}"
-            wait_for(lambda: _up(url), 60)
+            try:
+                wait_for(lambda: _up(url), 60)
+            except RuntimeError:
+                sys.exit("the portal did not answer within 60 s:\n" + (Path(media) / "server.log").read_text()[-3000:])
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(f"machine: {os.cpu_count()} CPUs, load average {load}; {args.items:,} items", flush=True)
             day = dt.date.today().isoformat()  # noqa: DTZ011 - the server's Brussels date is the same or later
@@ -151,7 +159,8 @@ def main():
             content = items_as_csv(items(args.items, "CSV", day))
             started = time.perf_counter()
             upload = receive_upload(
-                organisation=alfa, user=client.user, uploaded_file=ContentFile(content, name="lijst.csv")
+                organisation=alfa, user=client.user, uploaded_file=ContentFile(content, name="lijst.csv"),
+                confirmed_late=0,
             )
             wait_for(lambda: Upload.objects.get(pk=upload.pk).status in ("accepted", "rejected", "failed"))
             csv_seconds = time.perf_counter() - started

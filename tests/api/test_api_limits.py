@@ -58,6 +58,13 @@ def test_a_request_over_the_size_limit_gets_413_with_the_limit(api_a, settings):
     assert NonConformity.objects.count() == 0
 
 
+def test_a_json_body_within_the_api_limit_is_read_whatever_the_form_limit(api_a, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # the portal's limit for form data, far below the API's
+    response = api_a.post("non-conformiteiten", json=record_body(beschrijving="x" * 2000))
+    assert response.status_code == 201, response.text
+    assert NonConformity.objects.get().description == "x" * 2000
+
+
 def test_the_correlation_id_is_returned_and_every_call_is_audited(api_a):
     response = api_a.get("non-conformiteiten", headers={"X-Correlation-ID": "route-42"})
     assert response.headers["X-Correlation-ID"] == "route-42"
