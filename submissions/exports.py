@@ -21,7 +21,7 @@ from submissions import workflow
 from submissions.downloads import FORMULA_STARTS, csv_download, sheet_value, xlsx_download
 from submissions.imports.columns import ACTIONS, EXPORT_ONLY, REGISTER_NUMBER
 from submissions.imports.columns import COLUMNS as UPLOAD_COLUMNS
-from submissions.models import NonConformity
+from submissions.models import NonConformity, WasteStream
 
 STREAM_UP_TO = 20_000  # larger exports run in the worker
 XLSX_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows minus the header row
@@ -70,32 +70,31 @@ def _yes_no(condition):
     return f"CASE WHEN {condition} THEN {_quote(_('yes'))} ELSE {_quote(_('no'))} END"
 
 
-def _streams():
-    numbers = (
-        "SELECT ws.number || '°' AS n FROM submissions_nonconformity_waste_streams l "
-        "JOIN submissions_wastestream ws ON ws.id = l.wastestream_id WHERE l.nonconformity_id = nc.id "
-        "ORDER BY ws.number"
+def _streams(suffix, separator):
+    """A record's waste-stream numbers in number order, e.g. "1°, 22°". The catalogue (a few dozen rows)
+    is read once per export and written into the SQL as a CASE on the link's stream id: per record this
+    reads only the link index (a join with the streams per record took a third of a 1 M-row export)."""
+    numbers = dict(WasteStream.objects.values_list("pk", "number"))
+    if not numbers:
+        return "CAST(NULL AS TEXT)"
+    label = " ".join(f"WHEN {pk} THEN {_quote(f'{number}{suffix}')}" for pk, number in numbers.items())
+    order = " ".join(f"WHEN {pk} THEN {int(number)}" for pk, number in numbers.items())
+    links = (
+        f"SELECT CASE l.wastestream_id {label} END AS n FROM submissions_nonconformity_waste_streams l "  # noqa: S608
+        f"WHERE l.nonconformity_id = nc.id ORDER BY CASE l.wastestream_id {order} END"
     )
     aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    return f"(SELECT {aggregate}(s.n, ', ') FROM ({numbers}) AS s)"  # noqa: S608 (fixed text)
+    return f"(SELECT {aggregate}(s.n, {_quote(separator)}) FROM ({links}) AS s)"  # noqa: S608 (our own text)
 
 
-REVIEWER = (
-    "(SELECT coalesce(nullif(trim(u.first_name || ' ' || u.last_name), ''), u.username) "
-    "FROM accounts_user u WHERE u.id = nc.assigned_reviewer_id)"
+# OVAM's export names the collector and the reviewer: joined once (a subquery per row cost more than the
+# rest of the row together).
+STAFF_JOINS = (
+    "LEFT JOIN accounts_organisation o ON o.id = nc.organisation_id "
+    "LEFT JOIN accounts_user u ON u.id = nc.assigned_reviewer_id"
 )
-COLLECTOR = "(SELECT o.name FROM accounts_organisation o WHERE o.id = nc.organisation_id)"
-
-
-def _stream_numbers():
-    """The waste streams as the upload takes them: numbers separated by ';'."""
-    numbers = (
-        "SELECT CAST(ws.number AS TEXT) AS n FROM submissions_nonconformity_waste_streams l "
-        "JOIN submissions_wastestream ws ON ws.id = l.wastestream_id WHERE l.nonconformity_id = nc.id "
-        "ORDER BY ws.number"
-    )
-    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    return f"(SELECT {aggregate}(s.n, ';') FROM ({numbers}) AS s)"  # noqa: S608 (fixed text)
+REVIEWER = "coalesce(nullif(trim(u.first_name || ' ' || u.last_name), ''), u.username)"
+COLLECTOR = "o.name"
 
 
 def _upload_columns():
@@ -113,7 +112,7 @@ def _upload_columns():
         "postcode": "nc.postcode",
         "municipality": _neutral("nc.municipality"),
         "description": _neutral("nc.description"),
-        "waste_streams": _stream_numbers(),
+        "waste_streams": _streams("", ";"),  # as the upload takes them
         "action": _choice("nc.action", actions),
         "customer_informed_on": "nc.customer_informed_on",
         "container_reference": _neutral("nc.container_reference"),
@@ -156,7 +155,7 @@ def columns(staff=False):
         (_("Postcode"), "nc.postcode"),
         (_("Municipality"), _neutral("nc.municipality")),
         (_("Description"), _neutral("nc.description")),
-        (_("Waste streams"), _streams()),
+        (_("Waste streams"), _streams("°", ", ")),
         (_("Action taken"), _choice("nc.action", NonConformity.Action.choices)),
         (_("Refused"), _yes_no(f"nc.action = {_quote(NonConformity.Action.REFUSED)}")),
         (_("Customer informed on"), "nc.customer_informed_on"),
@@ -184,7 +183,8 @@ def export_sql(selection, staff=False, *, limit=None):
     chosen = columns(staff)
     expressions = ", ".join(expression for _header, expression in chosen)
     sql = (
-        f"SELECT {expressions} FROM submissions_nonconformity nc WHERE nc.id IN ({selection}) "  # noqa: S608
+        f"SELECT {expressions} FROM submissions_nonconformity nc {STAFF_JOINS if staff else ''} "  # noqa: S608
+        f"WHERE nc.id IN ({selection}) "
         "ORDER BY nc.observed_on DESC, nc.id DESC"
     )
     if limit is not None:
