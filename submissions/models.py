@@ -146,6 +146,7 @@ class NonConformity(models.Model):
         on_delete=models.PROTECT,
         related_name="non_conformities",
         verbose_name=_("collector"),
+        db_index=False,  # nc_org_id and nc_org_observed start with it
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
@@ -219,7 +220,23 @@ class NonConformity(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "-observed_on", "-id"], name="nc_org_observed"),
+            # The register page: its list, and the capped count of a name search or a filter on action or
+            # status, read only this index (the columns they show or test are included), never the table.
+            models.Index(
+                fields=["organisation", "-observed_on", "-id"],
+                include=[
+                    "producer_name",
+                    "own_reference",
+                    "producer_enterprise_number",
+                    "action",
+                    "status",
+                    "is_late",
+                ],
+                name="nc_org_observed",
+            ),
+            # The stream filter's capped count: the organisation's ids in order, merged with the stream's
+            # (nc_link_stream, migration 0023) instead of a probe of the links per record.
+            models.Index(fields=["organisation", "id"], name="nc_org_id"),
             # The register page's status filter and KBO search: its list and its capped count are one
             # index range within the organisation (not a scan of its newest records, or of the producer's
             # records in every organisation).
