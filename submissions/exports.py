@@ -171,6 +171,8 @@ def columns(staff=False):
 
 def selection_sql(selection):
     """The SQL selecting the ids of a queryset of records, its values quoted in (kept on an export job)."""
+    if connection.vendor != "postgresql":  # SQLite (`make run`): a small register, its ids as a list
+        return ", ".join(str(pk) for pk in selection.values_list("pk", flat=True)) or "NULL"
     sql, params = selection.values("pk").order_by().query.sql_with_params()
     connection.ensure_connection()
     return connection.ops.compose_sql(sql, params)

@@ -21,3 +21,5 @@ from .base import *  # noqa: F403
 NCR_ENV = "dev"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# SQLite keeps nc_org_observed without its included columns (they only save PostgreSQL a read of the table).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -1,4 +1,5 @@
-"""The upload's bulk write on SQLite, the database `make run` uses (PostgreSQL takes the COPY path)."""
+"""The upload's bulk write and the export on SQLite, the database `make run` uses (PostgreSQL takes the COPY
+path)."""
 
 import json
 
@@ -8,7 +9,7 @@ SCRIPT = """
 import datetime as dt, json
 from django.utils import timezone
 from accounts.models import Organisation, User
-from submissions import services, summary
+from submissions import exports, services, summary
 from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, Upload
 from submissions.validation import StreamCatalogue, validate_record
 
@@ -32,7 +33,10 @@ counted = [list(ProducerMonth.objects.values_list("records", "refused"))]
 summary.count_records(NonConformity.objects.filter(pk=record.pk), -1)  # as a set withdrawal does
 counted.append(list(ProducerMonth.objects.values_list("records", "refused")))
 counted.append(sorted(ProducerMonthStream.objects.values_list("records", flat=True)))
+own_file = exports.export_sql(NonConformity.objects.filter(pk=record.pk))[1]
+staff_file = exports.export_sql(NonConformity.objects.filter(pk=record.pk), staff=True)[1]
 print(json.dumps({
+    "exported": [list(exports.rows(own_file))[0][10], list(exports.rows(staff_file))[0][12]],
     "counted": counted,
     "vendor": __import__("django.db").db.connection.vendor,
     "stored": stored,
@@ -56,6 +60,7 @@ def test_make_runs_sqlite_bulk_path_writes_records_streams_their_history_and_cou
     facts = json.loads(result.stdout.strip().splitlines()[-1])
     assert facts == {
         "counted": [[[3, 3]], [[2, 2]], [2, 2]],
+        "exported": ["3;16", "3°, 16°"],
         "vendor": "sqlite",
         "stored": 3,
         "records": 3,
