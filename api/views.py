@@ -191,9 +191,12 @@ def _list(request):
         qs = qs.filter(upload_id=int(batch))
     if since := params.get("gewijzigdSinds"):
         moment = None
-        with contextlib.suppress(ValueError):
-            moment = parse_datetime(since)
-        if moment is None or timezone.is_naive(moment):
+        with contextlib.suppress(ValueError, OverflowError):
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, which Python accepts (up to a day).
+            parsed = parse_datetime(since)
+            if parsed is not None and not timezone.is_naive(parsed):
+                moment = parsed.astimezone(dt.UTC)
+        if moment is None:
             raise _query_error(
                 "gewijzigdSinds",
                 since,

@@ -107,6 +107,9 @@ def test_it_lists_newest_first_with_a_cursor_and_filters(api_a):
     )
     later = (timezone.now() + dt.timedelta(minutes=1)).isoformat()
     assert api_a.get("non-conformiteiten", params={"gewijzigdSinds": later}).json()["items"] == []
+    # Odd but valid moments (found by the contract test): an offset PostgreSQL itself would refuse.
+    odd = api_a.get("non-conformiteiten", params={"gewijzigdSinds": "0603-04-28T14:14:18.8+17:51"})
+    assert len(odd.json()["items"]) == 5
 
 
 def test_list_filters_refuse_nonsense(api_a):
@@ -116,6 +119,8 @@ def test_list_filters_refuse_nonsense(api_a):
         {"cursor": "!!"},
         {"limiet": "0"},
         {"kleur": "1"},
+        {"gewijzigdSinds": "2026-11-02T08:00:00"},  # no time zone
+        {"gewijzigdSinds": "0001-01-01T00:00:00+05:00"},  # before the year 1 in UTC
     ):
         body = assert_problem(api_a.get("non-conformiteiten", params=params), 400, "ongeldige-parameter")
         assert body["issues"][0]["in"] == "query"
