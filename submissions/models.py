@@ -10,7 +10,7 @@ from submissions import workflow
 
 
 class WasteStreamQuerySet(models.QuerySet):
-    def valid_on(self, day):
+    def valid_on(self, day):  # the same rule as WasteStream.is_valid_on
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
@@ -42,6 +42,11 @@ class WasteStream(models.Model):
 
     def __str__(self):
         return f"{self.number}° {self.name}"
+
+    def is_valid_on(self, day):  # the same rule as WasteStream.objects.valid_on
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )
 
     @property
     def short_label(self):

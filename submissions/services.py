@@ -85,7 +85,7 @@ def taken_own_references(organisation_id, references, exclude_pk=None):
     references = {reference for reference in references if reference}
     if not references:
         return set()
-    records = NonConformity.objects.filter(organisation_id=organisation_id, own_reference__in=references)
+    records = _with_own_reference(organisation_id, references)
     if exclude_pk:
         records = records.exclude(pk=exclude_pk)
     return set(records.values_list("own_reference", flat=True))
@@ -96,8 +96,15 @@ def own_reference_owners(organisation_id, references):
     references = {reference for reference in references if reference}
     if not references:
         return {}
-    records = NonConformity.objects.filter(organisation_id=organisation_id, own_reference__in=references)
+    records = _with_own_reference(organisation_id, references)
     return dict(records.values_list("own_reference", "pk"))
+
+
+def _with_own_reference(organisation_id, references):
+    # The unique index leaves out empty references; PostgreSQL only uses it when the query says so
+    # itself (it cannot tell from an IN list of more than 100 values), else it reads every record.
+    records = NonConformity.objects.filter(organisation_id=organisation_id, own_reference__in=references)
+    return records.exclude(own_reference="").order_by()
 
 
 def _save_checked(record):

@@ -5,6 +5,7 @@ messages per field, so each entry point only has to present them its own way.
 """
 
 import datetime as dt
+import functools
 import re
 import time
 
@@ -23,9 +24,10 @@ from submissions.models import NonConformity
 ACTIONS = frozenset(NonConformity.Action.values)  # built once: validate_record runs per upload row
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "municipality")
+# Cached: an upload names the same producers again and again (a wrong number raises, and is not cached).
 NUMBERS = (
-    ("producer_enterprise_number", normalise_enterprise_number),
-    ("establishment_number", normalise_establishment_number),
+    ("producer_enterprise_number", functools.lru_cache(maxsize=10_000)(normalise_enterprise_number)),
+    ("establishment_number", functools.lru_cache(maxsize=10_000)(normalise_establishment_number)),
 )
 # Always required; the establishment number or the complete address is required as a pair (below).
 REQUIRED_FIELDS = frozenset(
@@ -50,27 +52,37 @@ def parse_date(value):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
+    day = _date_from_text(str(value).strip())
+    if day is None:
+        raise ValidationError(_("Not a valid date; use dd/mm/jjjj."), code="invalid_date")
+    return day
+
+
+@functools.lru_cache(maxsize=4096)  # strptime is slow, and an upload repeats a few hundred dates
+def _date_from_text(text):
     for fmt in DATE_FORMATS:
         try:
             return dt.date(*time.strptime(text, fmt)[:3])
         except ValueError:
             continue
-    raise ValidationError(_("Not a valid date; use dd/mm/jjjj."), code="invalid_date")
+    return None
 
 
 class StreamCatalogue:
-    """The waste streams valid on a date, by number: WasteStream.objects.valid_on, read once per date
-    (an upload of a hundred thousand rows holds a few hundred dates)."""
+    """The waste streams valid on a date, by number. Every stream is read once (a few dozen rows), not
+    once per date: an upload of a hundred thousand rows holds a few hundred dates."""
 
     def __init__(self):
+        self.streams = None
         self.by_day = {}
 
     def valid_on(self, number, day):
         if day not in self.by_day:
-            from submissions.models import WasteStream
+            if self.streams is None:
+                from submissions.models import WasteStream
 
-            self.by_day[day] = {stream.number: stream for stream in WasteStream.objects.valid_on(day)}
+                self.streams = list(WasteStream.objects.all())  # by number and start, as valid_on gives
+            self.by_day[day] = {stream.number: stream for stream in self.streams if stream.is_valid_on(day)}
         return self.by_day[day].get(number)
 
 

@@ -11,6 +11,11 @@ left alone when nothing changed, refused with the reason when the record may no 
 
 from collections import defaultdict
 
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
+
 from accounts.roles import SUBMITTER
 from submissions import workflow
 from submissions.deadlines import is_late, registration_deadline
@@ -170,11 +175,29 @@ def register_matches(organisation_id, keys):
     if not keys:
         return {}
     streams = defaultdict(list)
-    candidates = NonConformity.objects.filter(
-        organisation_id=organisation_id,
-        observed_on__in={key[1] for key in keys},
-        producer_enterprise_number__in={key[0] for key in keys},
-    ).exclude(status=workflow.Status.WITHDRAWN)
+    candidates = NonConformity.objects.filter(organisation_id=organisation_id).exclude(
+        status=workflow.Status.WITHDRAWN
+    )
+    if connection.vendor == "postgresql":
+        # The batch's (producer, date) pairs themselves: its producers and its dates apart would match
+        # every date of a frequent producer, ten times as many records.
+        pairs = sorted({(key[0], key[1]) for key in keys})
+        candidates = candidates.filter(
+            Exact(
+                RawSQL(
+                    "(producer_enterprise_number, observed_on) IN "
+                    "(SELECT * FROM unnest(%s::varchar[], %s::date[]))",
+                    [[p[0] for p in pairs], [p[1] for p in pairs]],
+                    output_field=BooleanField(),
+                ),
+                True,
+            )
+        )
+    else:
+        candidates = candidates.filter(
+            observed_on__in={key[1] for key in keys},
+            producer_enterprise_number__in={key[0] for key in keys},
+        )
     fields = ("producer_enterprise_number", "observed_on", *LOCATION_FIELDS)
     rows = candidates.values_list("pk", *fields, "waste_streams").order_by("pk")
     values = {}
