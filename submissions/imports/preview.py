@@ -86,7 +86,10 @@ class Findings:
     def count_late(self, number, cleaned, received_at):
         deadline, late = self.deadline(cleaned["observed_on"], received_at)
         if late:
-            self.late.add({**summary(number, cleaned), "deadline": deadline.strftime("%d/%m/%Y %H:%M")})
+            self.late.count += 1
+            if len(self.late.entries) < LISTED:  # a year's file is late on almost every row: no entry unshown
+                entry = {**summary(number, cleaned), "deadline": deadline.strftime("%d/%m/%Y %H:%M")}
+                self.late.entries.append(entry)
 
     def sort(self, batch, current):
         """`batch`: (row number, cleaned) pairs, each valid; `current`: current_records of their register

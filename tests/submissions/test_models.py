@@ -18,6 +18,30 @@ def test_streams_valid_on_a_date(db):
     assert numbers == list(range(1, 30))
 
 
+def test_a_stream_is_valid_on_the_same_days_in_python_as_in_sql(db):
+    # StreamCatalogue reads every stream once and asks is_valid_on per date (an upload's few hundred dates).
+    WasteStream.objects.create(
+        number=40, name="tijdelijk", valid_from=dt.date(2026, 3, 1), valid_until=dt.date(2026, 3, 31)
+    )
+    days = [
+        dt.date(2026, 2, 28),
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 1),
+        dt.date(2027, 1, 1),
+    ]
+    for day in days:
+        in_sql = set(WasteStream.objects.valid_on(day))
+        assert {stream for stream in WasteStream.objects.all() if stream.is_valid_on(day)} == in_sql
+    assert [WasteStream.objects.get(number=40).is_valid_on(day) for day in days] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
 def test_the_database_requires_an_establishment_number_or_a_complete_address(make_record, organisation_a):
     record = make_record(organisation_a)
     record.establishment_number = ""
