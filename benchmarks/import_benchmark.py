@@ -361,7 +361,7 @@ def measure(name, phase, url, path, media):
     result = child(phase, url, path, media)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [start])
-        wal_mb = cursor.fetchone()[0] / 1e6
+        wal_mb = float(cursor.fetchone()[0]) / 1e6
     remove_upload(result["upload"], counted=phase == "ours")
     print(
         f"  {name:<34} {result['seconds']:7.2f} s  {result['rows']:>7,} rows  "
