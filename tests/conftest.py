@@ -1,4 +1,5 @@
 import copy
+import time
 
 import psycopg
 import pytest
@@ -192,6 +193,25 @@ def portal(transactional_db, live_server, standin, _portal_uses_standin):
     puts it back (submissions.reference, on post_migrate)."""
     yield live_server.url
     requests.post(f"{standin.base_url}/op/test/reset", timeout=5)
+    _wait_for_requests_in_flight()
+
+
+def _wait_for_requests_in_flight(seconds=5):
+    """A closing page may still send one request (the draft's beacon when it is hidden); the flush that
+    ends the test would deadlock with it. Wait until no other session of the test database is busy."""
+    from django.db import connection
+
+    time.sleep(0.1)  # let a last request arrive
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
