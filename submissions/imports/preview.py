@@ -42,10 +42,12 @@ class Listing:
         self.count = 0
         self.entries = []
 
-    def add(self, entry):
+    def add(self, number, cleaned, **facts):
+        """Count the row; its entry is made only while entries are listed (a year's file may be late on
+        almost every row)."""
         self.count += 1
         if len(self.entries) < LISTED:
-            self.entries.append(entry)
+            self.entries.append({**summary(number, cleaned), **facts})
 
 
 def summary(number, cleaned):
@@ -86,10 +88,7 @@ class Findings:
     def count_late(self, number, cleaned, received_at):
         deadline, late = self.deadline(cleaned["observed_on"], received_at)
         if late:
-            self.late.count += 1
-            if len(self.late.entries) < LISTED:  # a year's file is late on almost every row: no entry unshown
-                entry = {**summary(number, cleaned), "deadline": deadline.strftime("%d/%m/%Y %H:%M")}
-                self.late.entries.append(entry)
+            self.late.add(number, cleaned, deadline=deadline.strftime("%d/%m/%Y %H:%M"))
 
     def sort(self, batch, current):
         """`batch`: (row number, cleaned) pairs, each valid; `current`: current_records of their register
@@ -109,9 +108,9 @@ class Findings:
                 self.unchanged += 1
             elif not workflow.may_correct(record["status"], SUBMITTER):
                 reason = str(workflow.not_correctable_message(record["status"]))
-                self.refused.add({**summary(number, cleaned), "register_number": pk, "reason": reason})
+                self.refused.add(number, cleaned, register_number=pk, reason=reason)
             else:
-                self.corrected.add({**summary(number, cleaned), "register_number": pk})
+                self.corrected.add(number, cleaned, register_number=pk)
                 self.count_late(number, cleaned, record["received_at"])
                 corrections.append((number, cleaned, pk))
         return new, corrections
@@ -127,9 +126,7 @@ class Findings:
             others = [pk for pk in in_register.get(key, ()) if pk != cleaned["register_number"]]
             record = others[0] if others else None
             if same_as_row or record:
-                self.duplicates.add(
-                    {**summary(number, cleaned), "same_as_row": same_as_row, "record": record}
-                )
+                self.duplicates.add(number, cleaned, same_as_row=same_as_row, record=record)
 
     def as_json(self):
         self.duplicates.entries.sort(key=lambda entry: entry["row"])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from submissions import summary
 from submissions.imports import runner
 from submissions.imports.intake import receive_upload
+from submissions.imports.preview import LISTED, Listing
 from submissions.models import NonConformity, OrganisationMonth, ProducerMonth, Upload
 from tests.conftest import sign_in
 from tests.submissions.upload_files import csv_bytes, valid_row
@@ -168,3 +169,18 @@ def test_another_organisation_cannot_see_or_confirm_it(previewed, organisation_b
     assert other.post(reverse("upload_confirm", args=[upload.pk]), {"late_confirmed": 3}).status_code == 404
     assert other.post(reverse("upload_cancel", args=[upload.pk])).status_code == 404
     assert Upload.objects.get().status == "preview"
+
+
+def test_a_finding_counts_every_row_and_lists_the_first_thousand():
+    late = Listing()
+    cleaned = {"observed_on": dt.date(2026, 1, 5), "producer_name": "Bakkerij Janssens"}
+    for number in range(2, LISTED + 7):
+        late.add(number, cleaned, deadline="06/01/2026 23:59")
+    assert late.count == LISTED + 5
+    assert len(late.entries) == LISTED
+    assert late.entries[0] == {
+        "row": 2,
+        "observed_on": "05/01/2026",
+        "producer": "Bakkerij Janssens",
+        "deadline": "06/01/2026 23:59",
+    }
