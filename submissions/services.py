@@ -6,7 +6,8 @@ import contextlib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,8 +104,18 @@ def own_reference_owners(organisation_id, references):
 def _with_own_reference(organisation_id, references):
     # The unique index leaves out empty references; PostgreSQL only uses it when the query says so
     # itself (it cannot tell from an IN list of more than 100 values), else it reads every record.
-    records = NonConformity.objects.filter(organisation_id=organisation_id, own_reference__in=references)
-    return records.exclude(own_reference="").order_by()
+    records = NonConformity.objects.filter(organisation_id=organisation_id).exclude(own_reference="")
+    if connection.vendor == "postgresql":
+        # An upload's batch as one array the planner does not look into: with 2,000 values it can see
+        # (an IN list or a literal array), planning took six times as long as reading the index.
+        return records.filter(
+            RawSQL(
+                "own_reference = ANY(ARRAY(SELECT unnest(%s::varchar[])))",
+                [sorted(references)],
+                output_field=BooleanField(),
+            )
+        ).order_by()
+    return records.filter(own_reference__in=references).order_by()
 
 
 def _save_checked(record):
