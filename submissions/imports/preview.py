@@ -14,7 +14,6 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.db.models.lookups import Exact
 
 from accounts.roles import SUBMITTER
 from submissions import workflow
@@ -183,14 +182,11 @@ def register_matches(organisation_id, keys):
         # every date of a frequent producer, ten times as many records.
         pairs = sorted({(key[0], key[1]) for key in keys})
         candidates = candidates.filter(
-            Exact(
-                RawSQL(
-                    "(producer_enterprise_number, observed_on) IN "
-                    "(SELECT * FROM unnest(%s::varchar[], %s::date[]))",
-                    [[p[0] for p in pairs], [p[1] for p in pairs]],
-                    output_field=BooleanField(),
-                ),
-                True,
+            RawSQL(
+                "(producer_enterprise_number, observed_on) IN "
+                "(SELECT * FROM unnest(%s::varchar[], %s::date[]))",
+                [[p[0] for p in pairs], [p[1] for p in pairs]],
+                output_field=BooleanField(),
             )
         )
     else:

@@ -127,6 +127,18 @@ def test_a_duplicate_own_reference_is_a_field_error(make_record, organisation_a)
     assert services.taken_own_references(organisation_a.pk, [""]) == set()
 
 
+def test_own_references_are_found_in_a_batch_whatever_their_characters(
+    make_record, organisation_a, organisation_b
+):
+    # An upload asks for a batch of 2,000 at once, as one array: quotes, commas and braces stay themselves.
+    odd = ['R "7", {a}', "R\\8", "R'9"]
+    mine = {reference: make_record(organisation_a, own_reference=reference).pk for reference in odd}
+    make_record(organisation_b, own_reference="B-1")  # another organisation's
+    batch = [*odd, "B-1", "", *(f"IMPORT-{n:07d}" for n in range(2000))]
+    assert services.own_reference_owners(organisation_a.pk, batch) == mine
+    assert services.taken_own_references(organisation_a.pk, batch, exclude_pk=mine["R'9"]) == set(odd[:2])
+
+
 def test_photos_are_stored_with_the_record_up_to_five(make_record, organisation_a, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
