@@ -401,7 +401,7 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
 def count_upload(upload):
     """Add an upload's stored records to the counters, once, in the import's transaction before it
     is accepted: the upload is accepted exactly when its records count everywhere."""
-    summary.count_records(NonConformity.objects.filter(upload_id=upload.pk), 1)
+    summary.count_upload_records(upload.pk)
 
 
 def _history_models():

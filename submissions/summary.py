@@ -149,7 +149,17 @@ def count_records(records, sign):
     away), whatever the number of keys, rows taken in key order. Withdrawn records count nothing: a
     set withdrawal calls this with -1 on the records it withdraws *before* changing their status."""
     subquery, params = records.order_by().values("pk").query.sql_with_params()
-    selects = _selects(f"nc.id IN ({subquery})")
+    _count(f"nc.id IN ({subquery})", params, sign)
+
+
+def count_upload_records(upload_id):
+    """count_records of an upload's records, selected by their upload index directly: `id IN (…)` walked
+    the primary key once per record (1 s of a 100,000-row upload)."""
+    _count("nc.upload_id = %s", [upload_id], 1)
+
+
+def _count(where, params, sign):
+    selects = _selects(where)
     ops = connection.ops
     with connection.cursor() as cursor:
         for model, keys, values in TABLES:
