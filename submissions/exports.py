@@ -15,10 +15,9 @@ import io
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from submissions import workflow
-from submissions.downloads import FORMULA_STARTS, csv_download, sheet_value, xlsx_download
+from submissions import sheets, workflow
+from submissions.downloads import FORMULA_STARTS, csv_download, xlsx_download
 from submissions.imports.columns import ACTIONS, EXPORT_ONLY, REGISTER_NUMBER
 from submissions.imports.columns import COLUMNS as UPLOAD_COLUMNS
 from submissions.models import NonConformity, WasteStream
@@ -198,12 +197,23 @@ def rows(sql):
     """The rows of `sql`, read through a server-side cursor in batches: memory stays flat. SQLite
     (`make run`) gives dates as text; they become dates here."""
     sqlite = connection.vendor != "postgresql"
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql)
-        while batch := cursor.fetchmany(FETCH):
-            if sqlite:
-                batch = [[_date(value) for value in row] for row in batch]
-            yield from batch
+    if not sqlite:
+        with connection.cursor() as cursor:
+            # Every row is read: plan for all of them, not for the first tenth as a cursor does by
+            # default (for the largest collector that walked the date index of every organisation's
+            # records: 12.6 s instead of 3.4 s).
+            cursor.execute("SET cursor_tuple_fraction = 1.0")
+    try:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql)
+            while batch := cursor.fetchmany(FETCH):
+                if sqlite:
+                    batch = [[_date(value) for value in row] for row in batch]
+                yield from batch
+    finally:
+        if not sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET cursor_tuple_fraction")
 
 
 def _date(value):
@@ -232,18 +242,19 @@ def _chain(first, rest):
 
 def write_xlsx(target, headers, values, cap=XLSX_MAX_ROWS):
     """Write a sheet to the file object `target`; returns whether rows beyond `cap` were left out."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Non-conformities")[:31])
-    sheet.append(headers)
     capped = False
-    for count, row in enumerate(values, start=1):
-        if count > cap:
-            capped = True
-            break
-        sheet.append([sheet_value(value) for value in row])
-    if capped:
-        sheet.append([capped_message(cap)])
-    workbook.save(target)
+
+    def lines():
+        nonlocal capped
+        yield headers
+        for count, row in enumerate(values, start=1):
+            if count > cap:
+                capped = True
+                yield [capped_message(cap)]
+                return
+            yield row
+
+    sheets.write_sheet(target, _("Non-conformities"), lines())
     return capped
 
 

@@ -1,0 +1,86 @@
+import datetime as dt
+import decimal
+import io
+import zipfile
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from submissions import sheets
+
+VALUES = [
+    "Bakkerij <Janssens> & Zn.",
+    "  spaces kept  ",
+    '=HYPERLINK("http://x")',
+    "bell\x07 removed",
+    42,
+    decimal.Decimal("3.5"),
+    dt.date(2026, 3, 31),
+    dt.datetime(2026, 3, 31, 13, 45, tzinfo=ZoneInfo("UTC")),
+    True,
+    None,
+    "",
+]
+
+
+def write(rows, name="Non-conformiteiten"):
+    target = io.BytesIO()
+    sheets.write_sheet(target, name, rows)
+    return target.getvalue()
+
+
+def test_it_writes_every_kind_of_value_as_openpyxl_reads_it(settings):
+    settings.TIME_ZONE = "Europe/Brussels"
+    content = write([[f"h{i}" for i in range(len(VALUES))], VALUES])
+    sheet = load_workbook(io.BytesIO(content)).active
+    header, row = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert header == [f"h{i}" for i in range(len(VALUES))]
+    assert row == [
+        "Bakkerij <Janssens> & Zn.",
+        "  spaces kept  ",
+        '\'=HYPERLINK("http://x")',  # neutralised: a spreadsheet shows it, never runs it
+        "bell removed",
+        42,
+        3.5,
+        dt.datetime(2026, 3, 31),  # noqa: DTZ001 (a sheet's dates and times are local, without zone)
+        dt.datetime(2026, 3, 31, 15, 45),  # noqa: DTZ001 (13:45 UTC is 15:45 in Brussels' summer time)
+        True,
+        None,
+        None,
+    ]
+    assert sheet.title == "Non-conformiteiten"
+    assert sheet["G2"].number_format == "dd/mm/yyyy"
+
+
+def test_calamine_reads_it_too():
+    content = write([["a", "b"], ["x & y", dt.date(2026, 1, 2)]])
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows == [["a", "b"], ["x & y", dt.date(2026, 1, 2)]]
+
+
+def test_columns_beyond_z_and_empty_cells_keep_their_place():
+    row = ["" if i % 3 else i for i in range(30)]
+    sheet = load_workbook(io.BytesIO(write([row]))).active
+    # Up to the last value written (27, in AB): an empty value writes no cell.
+    assert [cell.value for cell in next(sheet.iter_rows())] == [i if i % 3 == 0 else None for i in range(28)]
+    assert sheet["AB1"].value == 27
+
+
+def test_column_names():
+    assert [sheets.column_name(i) for i in (0, 25, 26, 51, 52, 701, 702)] == [
+        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip
+
+
+def test_a_sheet_name_is_cut_to_what_excel_allows():
+    sheet = load_workbook(io.BytesIO(write([["x"]], name="Export: [alles] / " + "x" * 40))).active
+    assert sheet.title == ("Export alles  " + "x" * 40)[:31]
+
+
+def test_a_small_workbook_has_no_zip64_records():
+    content = write([["x"]] * 10)
+    assert b"PK\x06\x06" not in content  # no ZIP64 end of central directory
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.testzip() is None
+        assert all(not info.extra for info in archive.infolist())
