@@ -5,7 +5,7 @@
 Uses the generated register (benchmarks/generate.py). For the largest collector and for everything
 (OVAM), it runs the worker's export job (export_jobs.build: CSV through COPY into a file stored through
 Django's storage) and, in the same run, the baseline: `COPY (SELECT <the same columns, unformatted>
-…) TO STDOUT` of the same rows. XLSX is timed for the largest collector (openpyxl write-only). Peak
+…) TO STDOUT` of the same rows. XLSX is timed for the largest collector (submissions/sheets.py). Peak
 memory is the process's largest resident size so far (XLSX runs last: it holds the most).
 Target: CSV <= 3x the baseline, memory flat; XLSX <= 2x and <= 150 MB (see README).
 """
