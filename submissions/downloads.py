@@ -7,17 +7,19 @@ as text and never runs it as a formula.
 """
 
 import csv
+import re
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"  # what Excel writes and expects in Belgium
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
+# Control characters (tab, LF and CR excepted), surrogates and U+FFFE/U+FFFF: not allowed in XML 1.0.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def neutralise(value):
@@ -30,9 +32,9 @@ def neutralise(value):
 
 
 def sheet_value(value):
-    """A value for an XLSX cell: neutralised, without the control characters XLSX cannot hold."""
+    """A value for an XLSX cell: neutralised, without the characters XML cannot hold."""
     value = neutralise(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 def attachment(response, filename):

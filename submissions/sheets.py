@@ -11,6 +11,7 @@ neutralised, characters XLSX cannot hold removed).
 
 import datetime as dt
 import decimal
+import math
 import shutil
 import tempfile
 import time
@@ -92,7 +93,11 @@ def cell(reference, value):
         return ""
     if isinstance(value, bool):
         return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | decimal.Decimal):
+    if (
+        isinstance(value, int)
+        or (isinstance(value, float) and math.isfinite(value))
+        or (isinstance(value, decimal.Decimal) and value.is_finite())
+    ):  # NaN and infinity are no numbers a cell can hold: they go as text
         return f'<c r="{reference}"><v>{value}</v></c>'
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):

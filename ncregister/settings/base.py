@@ -145,9 +145,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", config_int("NCR_DB_CONNECT_TIMEOUT", "5")
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", config_int("NCR_DB_CONNECT_TIMEOUT", "5"))
+    # The portal reads every row of a server-side cursor (exports, .iterator()): plan for all of them,
+    # not for the first tenth as PostgreSQL does by default (for the largest collector's export that plan
+    # walked every organisation's date index: 12.6 s instead of 3.4 s).
+    options.setdefault("options", "-c cursor_tuple_fraction=1")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ncr_cache"}}
 

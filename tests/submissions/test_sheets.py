@@ -2,6 +2,7 @@ import datetime as dt
 import decimal
 import io
 import zipfile
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
@@ -13,12 +14,13 @@ VALUES = [
     "Bakkerij <Janssens> & Zn.",
     "  spaces kept  ",
     '=HYPERLINK("http://x")',
-    "bell\x07 removed",
+    "bell\x07 and\x0b \ufffenot\uffff in XML removed",
     42,
     decimal.Decimal("3.5"),
     dt.date(2026, 3, 31),
     dt.datetime(2026, 3, 31, 13, 45, tzinfo=ZoneInfo("UTC")),
     True,
+    float("nan"),
     None,
     "",
 ]
@@ -40,12 +42,13 @@ def test_it_writes_every_kind_of_value_as_openpyxl_reads_it(settings):
         "Bakkerij <Janssens> & Zn.",
         "  spaces kept  ",
         '\'=HYPERLINK("http://x")',  # neutralised: a spreadsheet shows it, never runs it
-        "bell removed",
+        "bell and not in XML removed",
         42,
         3.5,
         dt.datetime(2026, 3, 31),  # noqa: DTZ001 (a sheet's dates and times are local, without zone)
         dt.datetime(2026, 3, 31, 15, 45),  # noqa: DTZ001 (13:45 UTC is 15:45 in Brussels' summer time)
         True,
+        "nan",  # no number a cell can hold: text
         None,
         None,
     ]
@@ -78,9 +81,19 @@ def test_a_sheet_name_is_cut_to_what_excel_allows():
     assert sheet.title == ("Export alles  " + "x" * 40)[:31]
 
 
-def test_a_small_workbook_has_no_zip64_records():
-    content = write([["x"]] * 10)
-    assert b"PK\x06\x06" not in content  # no ZIP64 end of central directory
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+def test_every_part_is_well_formed_xml():
+    with zipfile.ZipFile(io.BytesIO(write([["h"] * len(VALUES), VALUES]))) as archive:
         assert archive.testzip() is None
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))  # noqa: S314 - our own file; raises on a bad character
+
+
+def test_zip64_only_when_the_sheet_needs_it(monkeypatch):
+    """Excel is strict about ZIP64 records it does not need (openpyxl, too, adds them only when needed)."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 2000)  # a sheet of 100 rows is "large" now
+    small, large = write([["x"]]), write([["x" * 30]] * 100)
+    with zipfile.ZipFile(io.BytesIO(small)) as archive:
         assert all(not info.extra for info in archive.infolist())
+    with zipfile.ZipFile(io.BytesIO(large)) as archive:
+        assert [info.filename for info in archive.infolist() if info.extra] == ["xl/worksheets/sheet1.xml"]
+        assert archive.read("xl/worksheets/sheet1.xml").count(b"<row ") == 100
