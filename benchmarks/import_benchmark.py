@@ -184,6 +184,15 @@ def phase_ours(path):
     }
 
 
+def _row_tuples(model, rows):
+    """Tuples in the column order of `model`, with each field's default where `rows` says nothing."""
+    fields = model._meta.concrete_fields
+    defaults = {f.attname: f.get_default() for f in fields}
+    names = [f.attname for f in fields]
+    columns = [f.column for f in fields]
+    return columns, (tuple(row.get(name, defaults[name]) for name in names) for row in rows)
+
+
 def _copy_text(rows):
     def fmt(value):
         if value is None:
@@ -208,7 +217,7 @@ def phase_copy(path):
     from submissions.imports.readers import open_table
     from submissions.imports.rows import RowChecker
     from submissions.models import NonConformity, Upload
-    from submissions.services import SUBMITTED_FIELDS, _history_models, _row_tuples
+    from submissions.services import SUBMITTED_FIELDS, _history_models
     from submissions.validation import StreamCatalogue
 
     organisation, user = organisation_and_user()

@@ -86,6 +86,15 @@ def test_quoted_fields_with_separators_and_line_breaks_are_read(uploader):
     assert NonConformity.objects.get(upload=upload).description == "Eerste lijn;\r\ntweede, lijn"
 
 
+def test_tabs_backslashes_and_a_written_backslash_n_are_stored_as_written(uploader):
+    text = "Zak\tmet C:\\map\\N en \\\\ twee"
+    upload = uploader(csv_bytes([valid_row(1, omschrijving=text, containernummer="\\N")]))
+    record = NonConformity.objects.get(upload=upload)
+    assert (record.description, record.container_reference) == (text, "\\N")
+    history = record.history.get()
+    assert (history.description, history.container_reference) == (text, "\\N")
+
+
 def test_dates_in_three_formats_are_read(uploader):
     rows = [
         valid_row(1, datum="02/11/2026"),
