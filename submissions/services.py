@@ -483,6 +483,8 @@ def _copy_upload_rows(records, shared, upload, now):
 
     with connection.cursor() as cursor:
         for model, (names, rows) in tables.items():
+            if not rows:  # an empty COPY text would be one empty row
+                continue
             columns = ", ".join(model._meta.get_field(name).column for name in names)
             sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:

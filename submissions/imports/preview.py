@@ -192,7 +192,8 @@ def register_matches(organisation_id, keys):
         # Their ids first, from the index alone (nc_producer_observed holds organisation and status):
         # most records with a batch's (producer, date) are other organisations', and reading each from
         # the table to drop it cost three quarters of the query.
-        candidates = NonConformity.objects.filter(pk__in=list(candidates.values_list("pk", flat=True)))
+        ids = candidates.order_by().values_list("pk", flat=True)
+        candidates = NonConformity.objects.filter(pk__in=list(ids))
     else:
         candidates = candidates.filter(
             observed_on__in={key[1] for key in keys},

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from accounts.roles import REVIEWER, SUBMITTER
 from submissions import services, workflow
 from submissions.deadlines import BRUSSELS
-from submissions.models import NonConformity, WasteStream
+from submissions.models import NonConformity, Upload, WasteStream
 from submissions.photos import prepare_photo
+from submissions.validation import StreamCatalogue, validate_record
 from tests.submissions.conftest import VALID_DATA, image_bytes
 
 
@@ -148,3 +149,19 @@ def test_photos_are_stored_with_the_record_up_to_five(make_record, organisation_
     assert record.photos.count() == 5
     with pytest.raises(ValidationError):
         services.add_photos(record, photos[5:])
+
+
+def test_an_upload_batch_without_waste_streams_is_stored_without_links(organisation_a, django_user_model):
+    # Validation asks for a stream; the bulk write itself must not turn an empty table into an empty row.
+    user = django_user_model.objects.create(username="an", vo_id="vo-an")
+    upload = Upload.objects.create(organisation=organisation_a, uploaded_by=user, file_name="l", sha256="0")
+    raw = {
+        "observed_on": "05/01/2026", "producer_name": "Bakkerij", "producer_enterprise_number": "0405546706",
+        "establishment_number": "2147812701", "description": "pmd", "action": "refused",
+        "waste_streams": "16",
+    }  # fmt: skip
+    cleaned, errors = validate_record(raw, StreamCatalogue(), today=dt.date(2026, 2, 1))
+    assert not errors
+    assert services.store_upload_rows(upload, [{**cleaned, "waste_streams": []}], holidays=set()) == 1
+    record = NonConformity.objects.get(upload=upload)
+    assert (record.waste_streams.count(), record.history.count()) == (0, 1)
