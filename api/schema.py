@@ -240,6 +240,7 @@ class BatchFileSerializer(serializers.Serializer):
     laattijdigBevestigd = serializers.IntegerField(
         required=False,
         min_value=0,
+        max_value=999_999_999,
         help_text="Het aantal laattijdige rijen in het bestand dat u bevestigt (standaard 0). "
         "Klopt het niet, "
         "dan wordt niets bewaard en zegt de batch hoeveel rijen laattijdig zijn.",

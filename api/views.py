@@ -23,7 +23,7 @@ from accounts.roles import SUBMITTER
 from api import batches, records, schema
 from api.idempotency import idempotent
 from api.problems import Problem, issue
-from ncregister.identifiers import search_digits
+from ncregister.identifiers import is_digits, search_digits
 from submissions import services, workflow
 from submissions.access import for_organisation, uploads_for_organisation
 from submissions.models import NonConformity, Photo, WasteStream
@@ -358,7 +358,8 @@ def batch_create(request):
         unknown = [name for name in list(request.data.keys()) if name not in batches.FILE_FIELDS]
         uploaded = request.FILES.get(batches.FILE_FIELD)
         confirmed_late = request.data.get(records.LATE_CONFIRMED, "0")
-        if not (isinstance(confirmed_late, str) and confirmed_late.isdigit()):
+        # At most a file's rows: a larger number would not fit the upload's column (nor int()'s limit).
+        if not (isinstance(confirmed_late, str) and is_digits(confirmed_late) and len(confirmed_late) < 10):
             message = _("The number of late rows you confirm, as a whole number (0 if none).")
             raise Problem(
                 "validatiefout",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import submitter_required
 from audit.events import Kind, record
+from ncregister.identifiers import is_digits
 from submissions import services, workflow
 from submissions.access import uploads_for_organisation
 from submissions.forms import UploadForm, WithdrawForm
@@ -109,7 +110,7 @@ def upload_confirm(request, upload_pk):
     late = upload.preview.get("late_count", 0)
     posted = request.POST.get("late_confirmed", "0" if not late else "")
     try:
-        if not posted.isdigit():
+        if not (is_digits(posted) and len(posted) < 10):
             raise NotConfirmed(
                 _("Tick the box to confirm that %(late)d rows are late, or cancel the upload.")
                 % {"late": late}

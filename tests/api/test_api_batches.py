@@ -99,3 +99,13 @@ def test_a_file_batch_with_unconfirmed_late_rows_stores_nothing_and_says_how_man
 def test_another_organisations_client_cannot_see_a_batch(api_a, api_b):
     location = api_a.post("batches", json=items(1)).headers["Location"]
     assert_problem(api_b.get(location), 404, "niet-gevonden")
+
+
+@pytest.mark.parametrize("confirmed", ["894340648499479", "²", "1" * 5000])
+def test_a_late_count_that_is_no_row_count_is_a_field_error(api_a, confirmed):
+    content = csv_bytes([valid_row(1, eigen_referentie="H-1")])
+    files = {"bestand": ("lijst.csv", content, "text/csv")}
+    response = api_a.post("batches", files=files, data={"laattijdigBevestigd": confirmed})
+    body = assert_problem(response, 422, "validatiefout")
+    assert body["issues"][0]["name"] == "laattijdigBevestigd"
+    assert not Upload.objects.exists()

@@ -122,6 +122,15 @@ def test_a_wrong_late_count_is_refused_with_a_dutch_message(client, previewed):
     assert NonConformity.objects.count() == 1
 
 
+@pytest.mark.parametrize("posted", ["²", "1" * 5000])
+def test_a_late_count_that_is_no_number_is_refused_not_a_500(client, previewed, posted):
+    upload, _existing = previewed
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), {"late_confirmed": posted})
+    assert response.status_code == 400
+    assert "Vink het vakje aan om te bevestigen dat 3 rijen laattijdig zijn" in response.content.decode()
+    assert Upload.objects.get().status == "preview"
+
+
 def test_the_api_path_skips_the_preview_and_refuses_a_wrong_late_count(
     organisation_a, submitter_a, media, run_worker
 ):
