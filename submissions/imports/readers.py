@@ -236,6 +236,9 @@ def _open_xlsx(fileobj, path=None):
             for cells in sheet.iter_rows():
                 number += 1
                 _check_cells(number, cells)
+                if any(isinstance(cell, str) and "\x00" in cell for cell in cells):
+                    # Excel writes a NUL as _x0000_: no text column can hold it, and it never means anything.
+                    cells = [cell.replace("\x00", "") if isinstance(cell, str) else cell for cell in cells]
                 yield number, cells
         except FileRefused:
             raise

@@ -146,6 +146,13 @@ def test_an_xlsx_with_date_cells_and_numbers_is_stored(uploader):
     )
 
 
+def test_an_xlsx_nul_character_is_left_out_not_a_fault(uploader):
+    # Excel writes a NUL as "_x0000_"; the reader turns it back into one, which PostgreSQL cannot store.
+    upload = uploader(xlsx_bytes([valid_row(1, omschrijving="pmd_x0000_ in zak")]), name="lijst.xlsx")
+    assert upload.status == "accepted", upload.errors
+    assert NonConformity.objects.get(upload=upload).description == "pmd in zak"
+
+
 def test_xlsx_formulas_are_never_read_as_text(uploader):
     content = xlsx_bytes([valid_row(1)], formula_cells={"M2": '=HYPERLINK("http://evil.example","klik")'})
     upload = uploader(content, name="lijst.xlsx")
