@@ -78,6 +78,13 @@ def expired_upload_previews():
     return purge_expired_previews()
 
 
+def checked_rows_of_finished_uploads():
+    """Rows a preview checked for a store that will not come (rejected, failed, cancelled)."""
+    from submissions.imports.checked import purge_finished
+
+    return purge_finished()
+
+
 PURGES = [
     expired_sessions,
     finished_jobs,
@@ -89,6 +96,7 @@ PURGES = [
     expired_drafts,
     expired_idempotency_keys,
     expired_upload_previews,
+    checked_rows_of_finished_uploads,
 ]
 
 
