@@ -229,28 +229,8 @@ class Importer:
             self.flush()
             self.progress(self.rows, self.upload.row_count)
         if self.error_count:
-            self.add_cells()
             raise Rejected
         return True
-
-    def add_cells(self):
-        """Errors found while storing kept rows (a reference taken meanwhile) have no cells: the report
-        shows each such row as the file has it, so read those from the file, on this rare path only."""
-        missing = {}
-        for item in self.errors:
-            if item["row"] and "cells" not in item:
-                missing.setdefault(item["row"], []).append(item)
-        if not missing:
-            return
-        try:
-            rows = self.open_table().rows
-            _number, header = next(rows)
-            positions, _problems = match_headers(header)
-            for number, cells in rows:
-                for item in missing.get(number, ()):
-                    item["cells"] = original_cells(positions, cells)
-        except (FileRefused, StopIteration):
-            pass  # the report then shows the errors without the rest of their rows
 
     def flush(self):
         """Check a batch against the register, one query each: own references, register numbers, and

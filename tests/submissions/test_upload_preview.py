@@ -144,21 +144,6 @@ def test_a_waste_stream_changed_since_the_preview_has_the_file_checked_again(cli
     assert NonConformity.objects.filter(upload=upload).count() == 0
 
 
-def test_a_reference_taken_since_the_preview_is_reported_with_its_row(
-    client, previewed, run_worker, make_record, organisation_a
-):
-    upload, _existing = previewed
-    make_record(organisation_a, own_reference="REF-3")  # saved through the form meanwhile
-    client.post(reverse("upload_confirm", args=[upload.pk]), {"late_confirmed": 3})
-    run_worker()
-    upload.refresh_from_db()
-    assert upload.status == "rejected"
-    [error] = upload.errors
-    assert (error["row"], error["column"], error["value"]) == (3, "eigen_referentie", "REF-3")
-    assert error["cells"]["eigen_referentie"] == "REF-3"
-    assert error["cells"]["containernummer"] == valid_row(3)["containernummer"]
-
-
 def test_housekeeping_drops_the_checked_rows_of_a_cancelled_upload(client, previewed):
     upload, _existing = previewed
     client.post(reverse("upload_cancel", args=[upload.pk]))
