@@ -78,13 +78,6 @@ def expired_upload_previews():
     return purge_expired_previews()
 
 
-def checked_rows_of_finished_uploads():
-    """Rows a preview checked for a store that will not come (rejected, failed, cancelled)."""
-    from submissions.imports.checked import purge_finished
-
-    return purge_finished()
-
-
 PURGES = [
     expired_sessions,
     finished_jobs,
@@ -96,7 +89,6 @@ PURGES = [
     expired_drafts,
     expired_idempotency_keys,
     expired_upload_previews,
-    checked_rows_of_finished_uploads,
 ]
 
 

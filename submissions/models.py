@@ -110,25 +110,6 @@ class Upload(models.Model):
         return self.file_name
 
 
-class CheckedBatch(models.Model):
-    """A batch of an upload's rows as the preview checked them, kept until the store: the store after the
-    person's confirmation then need not read and check the file again (submissions.imports.checked)."""
-
-    # Indexed by the unique constraint, which starts with it.
-    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="+", db_index=False)
-    number = models.PositiveIntegerField()
-    checked_with = models.CharField(max_length=64)  # what the rows were checked against (a fingerprint)
-    rows = models.BinaryField()  # zlib-compressed JSON: [[row number, cleaned values], ...]
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["upload", "number"], name="checkedbatch_unique_number"),
-        ]
-
-    def __str__(self):
-        return f"{self.upload_id}/{self.number}"
-
-
 class HistoryActor(models.Model):
     """The role a change was made in ("submitter" or "staff"), stored with each history row: the
     person's user row says nothing about rights, and one person may hold both."""

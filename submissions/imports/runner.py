@@ -6,7 +6,6 @@ as soon as one row is wrong, writing stops (checking goes on, to report every er
 the transaction is rolled back. Memory stays flat whatever the file's size.
 """
 
-import contextlib
 import datetime as dt
 import logging
 
@@ -29,7 +28,6 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import SUBMITTER
 from submissions import services, workflow
 from submissions.deadlines import load_holidays
-from submissions.imports import checked
 from submissions.imports.columns import match_headers
 from submissions.imports.preview import Findings, current_records
 from submissions.imports.readers import FileRefused, open_table
@@ -116,10 +114,9 @@ class Importer:
     """One pass over the file. Without `store` it only checks and gathers the preview's findings; with
     `store` it writes the valid rows batch by batch (all or nothing: the caller's transaction)."""
 
-    def __init__(self, upload, open_table, progress, store=False):
+    def __init__(self, upload, table, progress, store=False):
         self.upload = upload
-        self.open_table = open_table  # the file is opened only when its rows are read
-        self.table = None
+        self.table = table
         self.progress = progress
         self.store = store
         self.errors = []
@@ -136,9 +133,6 @@ class Importer:
         self.findings = Findings(upload, self.holidays)
         self.user = upload.uploaded_by
         self.positions = []
-        self.batches = 0
-        # The preview keeps its checked rows for the store (submissions.imports.checked).
-        self.checked_with = None if store else checked.fingerprint()
 
     def add_error(self, item, cells=None):
         self.error_count += 1
@@ -152,9 +146,6 @@ class Importer:
         return sorted(self.errors, key=lambda item: item["row"] or 0)
 
     def run(self):
-        if self.store and self.store_checked():
-            return
-        self.table = self.open_table()
         rows = self.table.rows
         first = next(rows, None)
         if first is None:
@@ -217,21 +208,6 @@ class Importer:
         if self.error_count:
             raise Rejected
 
-    def store_checked(self):
-        """Store the rows the preview checked and kept, without reading the file again; False when
-        there are none to take (an API batch, or the waste streams or checks changed since)."""
-        batches = checked.kept(self.upload)
-        if batches is None:
-            return False
-        for rows in batches:
-            self.rows += len(rows)
-            self.batch = [(number, cleaned, None) for number, cleaned in rows]
-            self.flush()
-            self.progress(self.rows, self.upload.row_count)
-        if self.error_count:
-            raise Rejected
-        return True
-
     def flush(self):
         """Check a batch against the register, one query each: own references, register numbers, and
         (for the preview) look-alikes; then, once confirmed, store it."""
@@ -263,8 +239,6 @@ class Importer:
         new, corrections = self.findings.sort(valid, current)
         if not self.store:
             self.findings.check_duplicates([*new, *((n, c) for n, c, _pk in corrections)])
-            checked.keep(self.upload, self.batches, valid, self.checked_with)
-            self.batches += 1
             return
         self.stored += services.store_upload_rows(
             self.upload, [cleaned for _number, cleaned in new], holidays=self.holidays, now=self.now
@@ -319,12 +293,8 @@ def import_upload(upload, progress=None):
     store = upload.confirmed_late is not None
     importer = None
     try:
-        with contextlib.ExitStack() as files:
-
-            def table():
-                fileobj = files.enter_context(upload.file.open("rb"))
-                return open_table(fileobj, upload.file.size, _local_path(upload.file))
-
+        with upload.file.open("rb") as fileobj:
+            table = open_table(fileobj, upload.file.size, _local_path(upload.file))
             with transaction.atomic():
                 _lock_organisation(upload.organisation_id)
                 if not Upload.objects.filter(pk=upload.pk, status=Upload.Status.PROCESSING).exists():
@@ -353,7 +323,6 @@ def import_upload(upload, progress=None):
                 if late != upload.confirmed_late:
                     raise FileRefused(late_mismatch(late, upload.confirmed_late))
                 services.count_upload(upload)
-                checked.discard(upload.pk)
                 move_upload(
                     upload.pk,
                     Upload.Status.ACCEPTED,

@@ -9,19 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ncregister import housekeeping
 from submissions import summary
 from submissions.imports import runner
 from submissions.imports.intake import receive_upload
 from submissions.imports.preview import LISTED, Listing
-from submissions.models import (
-    CheckedBatch,
-    NonConformity,
-    OrganisationMonth,
-    ProducerMonth,
-    Upload,
-    WasteStream,
-)
+from submissions.models import NonConformity, OrganisationMonth, ProducerMonth, Upload
 from tests.conftest import sign_in
 from tests.submissions.upload_files import csv_bytes, valid_row
 
@@ -116,40 +108,6 @@ def test_confirm_stores_all_and_the_counters_count_them(client, previewed, run_w
     assert (
         sorted(ProducerMonth.objects.values_list("producer_enterprise_number", "month", "records")) == counted
     )
-
-
-def test_the_store_takes_the_rows_the_preview_checked_not_the_file_again(client, previewed, run_worker):
-    upload, _existing = previewed
-    assert CheckedBatch.objects.filter(upload=upload).count() == 1
-    with upload.file.storage.open(upload.file.name, "wb") as out:
-        out.write(b"no table any more: the store must not read this")
-    client.post(reverse("upload_confirm", args=[upload.pk]), {"late_confirmed": 3})
-    run_worker()
-    upload.refresh_from_db()
-    assert upload.status == "accepted", upload.errors
-    stored = NonConformity.objects.filter(upload=upload)
-    assert sorted(stored.values_list("own_reference", flat=True)) == ["REF-1", "REF-3", "REF-3b", "REF-5"]
-    assert sorted(stored.get(own_reference="REF-3").waste_streams.values_list("number", flat=True)) == [3, 16]
-    assert not CheckedBatch.objects.exists()
-
-
-def test_a_waste_stream_changed_since_the_preview_has_the_file_checked_again(client, previewed, run_worker):
-    upload, _existing = previewed
-    WasteStream.objects.filter(number=3).update(valid_until=dt.date(2020, 1, 1))
-    client.post(reverse("upload_confirm", args=[upload.pk]), {"late_confirmed": 3})
-    run_worker()
-    upload.refresh_from_db()
-    assert upload.status == "rejected"
-    assert any("3°" in error["message"] for error in upload.errors), upload.errors
-    assert NonConformity.objects.filter(upload=upload).count() == 0
-
-
-def test_housekeeping_drops_the_checked_rows_of_a_cancelled_upload(client, previewed):
-    upload, _existing = previewed
-    client.post(reverse("upload_cancel", args=[upload.pk]))
-    assert Upload.objects.get().status == "cancelled"
-    assert housekeeping.run()["checked_rows_of_finished_uploads"] == 1
-    assert not CheckedBatch.objects.exists()
 
 
 def test_a_wrong_late_count_is_refused_with_a_dutch_message(client, previewed):
