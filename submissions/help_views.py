@@ -2,6 +2,7 @@
 
 What it says about columns, the deadline and photos comes from the code that applies those rules."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -17,5 +18,7 @@ def help_page(request):
         "max_photos": MAX_PHOTOS,
         "today": today,
         "deadline": deadlines.registration_deadline(today),
+        "draft_days": settings.NCR_DRAFT_DAYS,
+        "kept_photo_hours": settings.NCR_KEPT_PHOTO_HOURS,
     }
     return render(request, "submissions/help.html", context)

@@ -42,6 +42,12 @@ def test_it_explains_the_notice_for_the_customer(client):
     assert "<code>klant_geinformeerd_op</code>" in html
 
 
+def test_it_says_how_long_drafts_and_their_photos_are_kept(client, settings):
+    settings.NCR_DRAFT_DAYS, settings.NCR_KEPT_PHOTO_HOURS = 3, 5
+    html = client.get("/hulp/").content.decode()
+    assert "Een concept blijft 3 dagen bewaard, de foto's erbij 5 uur." in html
+
+
 def test_it_links_to_the_user_management_of_this_environment(client, settings):
     settings.NCR_IDM_URL = "https://gebruikersbeheer.example/"
     html = client.get("/hulp/").content.decode()

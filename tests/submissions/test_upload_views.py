@@ -182,7 +182,10 @@ def test_a_worker_crash_never_leaves_an_upload_processing(client, run_worker, su
     run_worker()
     upload.refresh_from_db()
     assert upload.status == "failed"
-    assert "storing aan onze kant" in upload.errors[0]["message"]
+    assert upload.errors[0]["message"] == (
+        "Het bestand kon niet verwerkt worden door een storing aan onze kant. Er werd niets opgeslagen. "
+        "Laad het bestand opnieuw op."
+    )
 
 
 @pytest.mark.django_db(transaction=True)
