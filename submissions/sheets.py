@@ -12,6 +12,7 @@ neutralised, characters XLSX cannot hold removed).
 import datetime as dt
 import decimal
 import math
+import re
 import shutil
 import tempfile
 import time
@@ -72,6 +73,11 @@ def workbook(sheet_name):
     )
 
 
+# Spreadsheets read "_xHHHH_" in a cell as the character HHHH: a text that holds it literally keeps it by
+# writing its underscore as "_x005F_" (ECMA-376 ST_Xstring).
+ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def column_name(index):
     """0 -> A, 25 -> Z, 26 -> AA."""
     name = ""
@@ -87,7 +93,7 @@ def cell(reference, value):
     if isinstance(value, str):  # most cells: first
         if not value:
             return ""
-        text = escape(sheet_value(value)[:MAX_CELL_CHARS])
+        text = escape(ESCAPE_LIKE.sub("_x005F_", sheet_value(value)[:MAX_CELL_CHARS]))
         return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if value is None:
         return ""

@@ -62,6 +62,13 @@ def test_calamine_reads_it_too():
     assert rows == [["a", "b"], ["x & y", dt.date(2026, 1, 2)]]
 
 
+def test_a_text_that_looks_like_an_escaped_character_stays_as_written():
+    # Read as Excel and LibreOffice read it (openpyxl decodes no inline string, so it cannot tell).
+    text = "order _x0041_ and _x00e9_ and _x_"
+    content = write([["a"], [text]])
+    assert CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()[1] == [text]
+
+
 def test_columns_beyond_z_and_empty_cells_keep_their_place():
     row = ["" if i % 3 else i for i in range(30)]
     sheet = load_workbook(io.BytesIO(write([row]))).active
