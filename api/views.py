@@ -23,9 +23,10 @@ from accounts.roles import SUBMITTER
 from api import batches, records, schema
 from api.idempotency import idempotent
 from api.problems import Problem, issue
-from ncregister.identifiers import is_digits, search_digits
+from ncregister.identifiers import search_digits
 from submissions import services, workflow
 from submissions.access import for_organisation, uploads_for_organisation
+from submissions.imports.intake import late_count
 from submissions.models import NonConformity, Photo, WasteStream
 from submissions.photos import prepare_photo
 
@@ -357,14 +358,14 @@ def batch_create(request):
     if request.content_type.startswith("multipart/"):
         unknown = [name for name in list(request.data.keys()) if name not in batches.FILE_FIELDS]
         uploaded = request.FILES.get(batches.FILE_FIELD)
-        confirmed_late = request.data.get(records.LATE_CONFIRMED, "0")
-        # At most a file's rows: a larger number would not fit the upload's column (nor int()'s limit).
-        if not (isinstance(confirmed_late, str) and is_digits(confirmed_late) and len(confirmed_late) < 10):
+        sent = request.data.get(records.LATE_CONFIRMED, "0")
+        confirmed_late = late_count(sent)
+        if confirmed_late is None:
             message = _("The number of late rows you confirm, as a whole number (0 if none).")
             raise Problem(
                 "validatiefout",
                 _("The batch has errors; nothing was stored."),
-                [issue("body", records.LATE_CONFIRMED, confirmed_late, message)],
+                [issue("body", records.LATE_CONFIRMED, sent, message)],
             )
         if unknown or uploaded is None:
             issues = [issue("body", name, None, _("Unknown field.")) for name in dict.fromkeys(unknown)]
@@ -373,9 +374,7 @@ def batch_create(request):
                     issue("body", batches.FILE_FIELD, None, _("Send a CSV or XLSX file in the template."))
                 )
             raise Problem("validatiefout", _("The batch has errors; nothing was stored."), issues)
-        upload = batches.receive(
-            request, content=uploaded, name=uploaded.name, confirmed_late=int(confirmed_late)
-        )
+        upload = batches.receive(request, content=uploaded, name=uploaded.name, confirmed_late=confirmed_late)
     else:
         items = request.data
         if not isinstance(items, list):

@@ -194,17 +194,9 @@ def _row_tuples(model, rows):
 
 
 def _copy_text(rows):
-    def fmt(value):
-        if value is None:
-            return "\\N"
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, dt.datetime | dt.date):
-            return value.isoformat()
-        text = str(value)
-        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    from submissions.services import copy_text
 
-    return "".join("\t".join(fmt(v) for v in row) + "\n" for row in rows)
+    return "".join("\t".join(copy_text(v) for v in row) + "\n" for row in rows)
 
 
 def phase_copy(path):

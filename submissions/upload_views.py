@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import submitter_required
 from audit.events import Kind, record
-from ncregister.identifiers import is_digits
 from submissions import services, workflow
 from submissions.access import uploads_for_organisation
 from submissions.forms import UploadForm, WithdrawForm
@@ -23,6 +22,7 @@ from submissions.imports.intake import (
     UploadLimitReached,
     cancel_upload,
     confirm_upload,
+    late_count,
     receive_upload,
 )
 from submissions.models import Upload
@@ -110,12 +110,13 @@ def upload_confirm(request, upload_pk):
     late = upload.preview.get("late_count", 0)
     posted = request.POST.get("late_confirmed", "0" if not late else "")
     try:
-        if not (is_digits(posted) and len(posted) < 10):
+        confirmed = late_count(posted)
+        if confirmed is None:
             raise NotConfirmed(
                 _("Tick the box to confirm that %(late)d rows are late, or cancel the upload.")
                 % {"late": late}
             )
-        confirm_upload(upload, confirmed_late=int(posted), language=get_language())
+        confirm_upload(upload, confirmed_late=confirmed, language=get_language())
     except NotConfirmed as exc:
         return _detail(request, upload, confirm_error=exc.message)
     return redirect("upload_detail", upload_pk=upload.pk)

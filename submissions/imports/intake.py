@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from ncregister.identifiers import is_digits
 from submissions.fair_use import UploadLimitReached, check_upload_allowed
 from submissions.imports.readers import HEAD_BYTES, FileRefused, check_size, sniff
 from submissions.imports.runner import accepted_duplicate, move_upload
@@ -21,6 +22,14 @@ class DuplicateUpload(Exception):
     def __init__(self, previous):
         super().__init__(previous.pk)
         self.previous = previous
+
+
+def late_count(value):
+    """A confirmed number of late rows as the person or an API client sent it: an int, or None when it is
+    not one (ASCII digits only, at most nine: more than any file holds and than the column takes)."""
+    if isinstance(value, str) and is_digits(value) and len(value) < 10:
+        return int(value)
+    return None
 
 
 def sha256_of(uploaded_file):
