@@ -44,6 +44,11 @@ MAX_LENGTHS = {
 }
 
 
+# No register was kept before then: an earlier date is a year typed wrong (0225, 1925 for 2025), and would
+# also fall before the first day a spreadsheet can show (1900).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
 def parse_date(value):
     """A date from a date, a datetime or text as dd/mm/jjjj, dd-mm-jjjj or ISO; None when empty."""
     if value in (None, ""):
@@ -130,16 +135,21 @@ def validate_record(raw, catalogue, today=None):
 
     for field in ("observed_on", "customer_informed_on"):
         try:
-            cleaned[field] = parse_date(raw.get(field))
+            cleaned[field] = day = parse_date(raw.get(field))
         except ValidationError as exc:
             fail(field, exc.messages[0])
+            continue
+        if day and day < EARLIEST_DATE:
+            fail(field, _("A date before 01/01/2000 is not possible; check the year."))
     observed_on = cleaned.get("observed_on")
     if observed_on is None and "observed_on" not in errors:
         fail("observed_on", _("This field is required."))
     elif observed_on and observed_on > today:
         fail("observed_on", _("The date of the non-conformity cannot be in the future."))
     informed = cleaned.get("customer_informed_on")
-    if informed and observed_on and informed < observed_on:
+    if informed and informed > today:
+        fail("customer_informed_on", _("The customer cannot have been informed on a date in the future."))
+    elif informed and observed_on and informed < observed_on:
         fail("customer_informed_on", _("The customer cannot have been informed before the non-conformity."))
 
     text("producer_name")

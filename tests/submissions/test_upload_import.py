@@ -191,6 +191,13 @@ def test_a_stream_must_apply_on_the_rows_date(uploader):
     assert messages(upload) == [(2, "afvalstromen", "Afvalstroom 30° geldt niet op 02/11/2026.")]
 
 
+def test_a_year_typed_wrong_is_explained(uploader):
+    upload = uploader(csv_bytes([valid_row(1), valid_row(2, datum="02/11/0226")]))
+    assert upload.status == "rejected"
+    assert messages(upload) == [(3, "datum", "Een datum vóór 01/01/2000 kan niet; controleer het jaartal.")]
+    assert NonConformity.objects.count() == 0
+
+
 def test_an_unknown_action_word_is_explained(uploader):
     upload = uploader(csv_bytes([valid_row(1, actie="weggegooid")]))
     assert messages(upload) == [(2, "actie", "Gebruik geweigerd, geregistreerd of nagesorteerd.")]

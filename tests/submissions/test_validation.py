@@ -76,6 +76,24 @@ def test_it_rejects_a_date_in_the_future(catalogue):
     assert "observed_on" in errors
 
 
+def test_it_rejects_a_year_typed_wrong(catalogue):
+    _cleaned, errors = validate_record(raw(observed_on="02/11/0226"), catalogue, TODAY)
+    assert errors == {"observed_on": ["A date before 01/01/2000 is not possible; check the year."]}
+    _cleaned, errors = validate_record(
+        raw(observed_on="31/12/1999", customer_informed_on="1999-12-31"), catalogue, TODAY
+    )
+    assert set(errors) == {"observed_on", "customer_informed_on"}
+    _cleaned, errors = validate_record(raw(observed_on="01/01/2000", waste_streams="1"), catalogue, TODAY)
+    assert errors == {}
+
+
+def test_the_customer_cannot_have_been_informed_in_the_future(catalogue):
+    _cleaned, errors = validate_record(raw(customer_informed_on="21/11/2026"), catalogue, TODAY)
+    assert list(errors) == ["customer_informed_on"]
+    _cleaned, errors = validate_record(raw(customer_informed_on="20/11/2026"), catalogue, TODAY)
+    assert errors == {}
+
+
 def test_the_customer_cannot_be_informed_before_the_observation(catalogue):
     _cleaned, errors = validate_record(raw(customer_informed_on="01/11/2026"), catalogue, TODAY)
     assert list(errors) == ["customer_informed_on"]
