@@ -13,6 +13,7 @@ _REVIEWER = frozenset(
         "submissions.view_nonconformity",
         "submissions.change_nonconformity",
         "submissions.view_photo",
+        "submissions.view_noticeemail",
         "submissions.view_upload",
         "submissions.view_wastestream",
         "submissions.view_holiday",

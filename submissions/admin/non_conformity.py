@@ -43,7 +43,7 @@ from submissions.admin.filters import (
     WaitingFilter,
     WasteStreamFilter,
 )
-from submissions.admin.review import HistoryChanges, PhotoInline, ReviewForm
+from submissions.admin.review import HistoryChanges, NoticeEmailInline, PhotoInline, ReviewForm
 from submissions.models import NonConformity, Photo
 from submissions.pagination import EstimatedCountPaginator
 from submissions.photos import audit_photo, photo_response
@@ -178,7 +178,7 @@ SUBMITTED_READONLY = [
 @admin.register(NonConformity)
 class NonConformityAdmin(GrantPermissionsMixin, SimpleHistoryAdmin):
     form = ReviewForm
-    inlines = [PhotoInline]
+    inlines = [PhotoInline, NoticeEmailInline]
     list_display = [
         "date",
         "collector",

@@ -18,7 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.permissions import GrantPermissionsMixin
 from submissions import services, workflow
-from submissions.models import NonConformity, Photo
+from submissions.models import NonConformity, NoticeEmail, Photo
 
 
 def staff_users():
@@ -78,6 +78,25 @@ class PhotoInline(GrantPermissionsMixin, admin.TabularInline):
         )
 
     # Photos are part of the submitted record: seen with the record, never changed here.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoticeEmailInline(GrantPermissionsMixin, admin.TabularInline):
+    """Whether and when the customer's notice was e-mailed, and why a sending failed: seen, never changed."""
+
+    model = NoticeEmail
+    fields = ["address", "status", "created_at", "finished_at", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import REVIEWER, SUBMITTER
 from submissions import pagination, services, workflow
-from submissions.models import Holiday, NonConformity, Photo, WasteStream
+from submissions.models import Holiday, NonConformity, NoticeEmail, Photo, WasteStream
 from tests.submissions.conftest import image_bytes
 
 LIST = reverse("admin:submissions_nonconformity_changelist")
@@ -338,6 +338,23 @@ def test_a_reviewer_sees_the_photos_through_the_checked_view(
     assert response["Content-Type"] == "image/jpeg"
     wrong_record = reverse("admin:submissions_nonconformity_photo", args=[record.pk + 1, photo.pk])
     assert client.get(wrong_record).status_code == 404
+
+
+def test_a_reviewer_sees_the_notice_emails_but_changes_none(client, reviewer, make_record, organisation_a):
+    record = make_record(organisation_a)
+    NoticeEmail.objects.create(
+        non_conformity=record,
+        address="klant@bakkerij.example",
+        requested_by=record.submitted_by,
+        language="nl",
+        status=NoticeEmail.Status.FAILED,
+        error="550 mailbox unavailable",
+    )
+    page = client.get(change_url(record)).content.decode()
+    assert "klant@bakkerij.example" in page
+    assert "Mislukt" in page
+    assert "550 mailbox unavailable" in page
+    assert 'name="notice_emails-0-address"' not in page  # shown, not a form field
 
 
 def test_the_history_shows_site_and_admin_changes(client, reviewer, make_record, organisation_a):
