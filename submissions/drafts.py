@@ -1,11 +1,13 @@
-"""Drafts of the new-record form, kept on the server (never in the browser: office PCs are shared).
+"""Drafts of the new-record form and of a correction, kept on the server (never in the browser: office
+PCs are shared).
 
 static/js/draft.js posts the form every few seconds of typing; a form posted when the session had just
-run out is kept the same way. One draft per person and organisation, offered back at that person's next
-sign-in for that organisation, removed when the record is saved or the person throws it away, and
-purged by housekeeping after NCR_DRAFT_DAYS. No request is needed here."""
+run out is kept the same way. One draft of a new record per person and organisation, and one of a
+correction per person and record; the newest is offered back at that person's next sign-in for that
+organisation, removed when the record is saved or the person throws it away, and purged by housekeeping
+after NCR_DRAFT_DAYS. No request is needed here."""
 
-from datetime import timedelta
+import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
@@ -28,11 +30,12 @@ TEXT_FIELDS = (
     "container_reference",
     "own_reference",
     "photo_token",
+    "version",  # a correction's: the record's version when the person opened it, so a stale one is refused
 )
 MAX_TEXT = 5000
 MAX_STREAMS = 60
 # Fields a fresh form fills in itself: a draft with nothing else is no input.
-PREFILLED = {"observed_on", "photo_token"}
+PREFILLED = {"observed_on", "photo_token", "version"}
 
 
 def from_post(post):
@@ -49,41 +52,51 @@ def has_input(data):
 
 
 def _current(user_id, organisation_id):
-    cutoff = timezone.now() - timedelta(days=settings.NCR_DRAFT_DAYS)
+    cutoff = timezone.now() - dt.timedelta(days=settings.NCR_DRAFT_DAYS)
     return Draft.objects.filter(user_id=user_id, organisation_id=organisation_id, updated_at__gte=cutoff)
 
 
-def save(user_id, organisation_id, data):
-    """Keep `data` (see from_post) as the person's draft for the organisation; nothing typed keeps nothing."""
+def save(user_id, organisation_id, data, record_id=None):
+    """Keep `data` (see from_post) as the person's draft for the organisation, of the correction of
+    `record_id` if given (the caller checked it is the organisation's); nothing typed keeps nothing."""
     if not user_id or not organisation_id or not has_input(data):
         return None
     draft, _ = Draft.objects.update_or_create(
         user_id=user_id,
         organisation_id=organisation_id,
+        non_conformity_id=record_id,
         defaults={"data": data, "updated_at": timezone.now()},
     )
     return draft
 
 
-def of(user, organisation):
-    """The person's draft for the organisation, or None."""
+def of(user, organisation, record=None):
+    """The person's draft of a new record for the organisation, or of the correction of `record`; or None."""
     if user is None or user.pk is None or organisation is None:
         return None
-    return _current(user.pk, organisation.pk).first()
+    return _current(user.pk, organisation.pk).filter(non_conformity=record).first()
 
 
 def offered(user, organisation, signed_in_at):
-    """The draft to offer back: one left in an earlier session (not the one being typed now)."""
-    draft = of(user, organisation)
-    if draft and draft.updated_at.timestamp() < signed_in_at:
-        return draft
-    return None
+    """The draft to offer back: the newest one left in an earlier session (not one being typed now)."""
+    if user is None or user.pk is None or organisation is None:
+        return None
+    earlier = dt.datetime.fromtimestamp(signed_in_at, tz=dt.UTC)
+    return (
+        _current(user.pk, organisation.pk)
+        .filter(updated_at__lt=earlier)
+        .select_related("non_conformity")
+        .order_by("-updated_at")
+        .first()
+    )
 
 
-def discard(user, organisation):
+def discard(user, organisation, record=None):
     if user is None or user.pk is None or organisation is None:
         return 0
-    return Draft.objects.filter(user_id=user.pk, organisation_id=organisation.pk).delete()[0]
+    return Draft.objects.filter(
+        user_id=user.pk, organisation_id=organisation.pk, non_conformity=record
+    ).delete()[0]
 
 
 def initial(draft):
@@ -93,5 +106,5 @@ def initial(draft):
 
 def purge_expired():
     """Housekeeping: drafts not touched for NCR_DRAFT_DAYS."""
-    cutoff = timezone.now() - timedelta(days=settings.NCR_DRAFT_DAYS)
+    cutoff = timezone.now() - dt.timedelta(days=settings.NCR_DRAFT_DAYS)
     return Draft.objects.filter(updated_at__lt=cutoff).delete()[0]

@@ -324,15 +324,28 @@ class KeptPhoto(models.Model):
 
 
 class Draft(models.Model):
-    """A person's unfinished new-record form for one organisation (submissions.drafts)."""
+    """A person's unfinished new-record form for one organisation, or their unfinished correction of one
+    record (submissions.drafts)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    non_conformity = models.ForeignKey(
+        NonConformity, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # the record being corrected; empty for a new record
     data = models.JSONField(default=dict)
     updated_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="draft_one_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], condition=Q(non_conformity=None), name="draft_one_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "non_conformity"],
+                condition=Q(non_conformity__isnull=False),
+                name="draft_one_per_correction",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user_id}/{self.organisation_id} {self.updated_at:%Y-%m-%d %H:%M}"

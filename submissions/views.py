@@ -47,17 +47,30 @@ DRAFT_FLAG = "ncr_draft"  # posted by static/js/draft.js: keep the form as the d
 
 
 def keep_draft_when_signed_out(view):
-    """The new-record form posted (saved or its draft) after the session ran out becomes the draft of the
-    person whose session it was, for that organisation, offered back at their next sign-in. Any other
-    anonymous post is just sent to sign in."""
+    """The new-record or correction form posted (saved or its draft) after the session ran out becomes the
+    draft of the person whose session it was, for that organisation (and record, which must be that
+    organisation's), offered back at their next sign-in. Any other anonymous post is just sent to sign in."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "POST" and not request.user.is_authenticated:
             ended_for = request.session.get(ENDED_FOR)
-            kept = ended_for and drafts.save(*ended_for, drafts.from_post(request.POST))
+            record_id = kwargs.get("pk")
+            kept = (
+                ended_for
+                and (
+                    record_id is None
+                    or NonConformity.objects.filter(pk=record_id, organisation=ended_for[1]).exists()
+                )
+                and drafts.save(*ended_for, drafts.from_post(request.POST), record_id=record_id)
+            )
             if kept and not request.POST.get(DRAFT_FLAG):
-                messages.info(request, _("Sign in again to save the non-conformity: your input is kept."))
+                messages.info(
+                    request,
+                    _("Sign in again to save the correction: your input is kept.")
+                    if record_id
+                    else _("Sign in again to save the non-conformity: your input is kept."),
+                )
             return redirect(sign_in_url(request))
         return view(request, *args, **kwargs)
 
@@ -277,6 +290,7 @@ def detail(request, pk):
     )
 
 
+@keep_draft_when_signed_out
 @submitter_required
 @require_http_methods(["GET", "POST"])
 def correct(request, pk):
@@ -286,6 +300,12 @@ def correct(request, pk):
             request, _("This non-conformity is already being handled by OVAM and can no longer be corrected.")
         )
         return redirect("register_detail", pk=record.pk)
+    draft_offer = None
+    if request.method == "POST" and request.POST.get(DRAFT_FLAG):
+        drafts.save(
+            request.user.pk, request.organisation.pk, drafts.from_post(request.POST), record_id=record.pk
+        )
+        return HttpResponse(status=204)
     if request.method == "POST":
         data, kept = _posted_form_data(request)
         form = NonConformityForm(
@@ -304,6 +324,7 @@ def correct(request, pk):
                         photos=_all_photos(form),
                     )
                     kept_photos.discard(form.kept_photos)
+                    drafts.discard(request.user, request.organisation, record)
             except services.StaleRecord:
                 form.add_error(None, services.StaleRecord.message)
                 form.describe_fields()
@@ -315,8 +336,21 @@ def correct(request, pk):
         _keep_sent_photos(request, form)
     else:
         initial = {**initial_from_record(record), "photo_token": kept_photos.new_token()}
-        form = NonConformityForm(initial=initial, organisation=request.organisation, record=record)
-    return render(request, "submissions/form.html", _form_context(request, form, record))
+        draft = drafts.of(request.user, request.organisation, record) if request.GET.get("concept") else None
+        if draft:
+            # The version stays the one the person had opened: a record changed since is refused as stale.
+            initial.update(drafts.initial(draft))
+            initial["photo_token"] = kept_photos.valid_token(initial.get("photo_token"))
+            messages.info(request, _("Your input was kept. Check it and save."))
+        else:
+            draft_offer = _draft_offer(request)
+        kept = kept_photos_for(request, initial["photo_token"]) if draft else ()
+        form = NonConformityForm(
+            initial=initial, organisation=request.organisation, record=record, kept_photos=kept
+        )
+    return render(
+        request, "submissions/form.html", {**_form_context(request, form, record), "draft_offer": draft_offer}
+    )
 
 
 @submitter_required
@@ -434,6 +468,11 @@ def photo_thumbnail(request, photo_pk):
 @submitter_required
 @require_POST
 def discard_draft(request):
+    record_id = request.POST.get("record", "")
+    if is_digits(record_id) and len(record_id) < 12:  # a correction's draft (only ever the person's own)
+        drafts.discard(request.user, request.organisation, NonConformity(pk=int(record_id)))
+        messages.success(request, _("The unfinished correction was thrown away."))
+        return redirect("register_home")
     drafts.discard(request.user, request.organisation)
     messages.success(request, _("The unfinished non-conformity was thrown away."))
     return redirect("register_new")

@@ -1,4 +1,4 @@
-// A draft of the new-record form on the server, every few seconds of typing (data-draft on the form):
+// A draft of the new-record or correction form on the server, every few seconds of typing (data-draft on the form):
 // bound to the person and organisation of the session, offered back at their next sign-in. Nothing is
 // kept in the browser's storage: office PCs are shared.
 (function () {

@@ -68,3 +68,45 @@ def test_a_lost_session_gives_the_input_back_to_the_same_person_only(phone_page,
     expect(page.locator("main")).to_contain_text("De non-conformiteit werd geregistreerd.")
     assert NonConformity.objects.get().producer_name == "Frituur Concept"
     assert not Draft.objects.exists()
+
+
+def test_a_correction_typed_before_a_lost_session_comes_back(phone_page, portal, login):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from accounts.models import Organisation
+    from submissions import services
+    from submissions.models import WasteStream
+
+    page = phone_page
+    sign_in_on_phone(page, login, "indiener-a")
+    record = services.create_non_conformity(
+        organisation=Organisation.objects.get(code="0405546706"),
+        user=get_user_model().objects.get(first_name="An"),
+        data={
+            "observed_on": timezone.localdate(),
+            "producer_name": "Slagerij Van Damme",
+            "producer_enterprise_number": "0353456320",
+            "establishment_number": "2147812897",
+            "description": "Karton.",
+            "action": "registered",
+        },
+        waste_streams=WasteStream.objects.filter(number=3),
+    )
+    page.goto(f"{portal}/register/{record.pk}/corrigeren/")
+    page.get_by_label("Naam producent").fill("Slagerij Van Damme-Verbeterd")
+    draft = wait_for_draft("Slagerij Van Damme-Verbeterd")
+    assert draft.non_conformity_id == record.pk
+    lose_the_session(page)
+
+    sign_in_on_phone(page, login, "indiener-a")
+    offer = page.get_by_role("region", name="Uw onafgewerkte verbetering van Slagerij Van Damme")
+    expect(offer).to_be_visible()
+    assert_accessible(page)
+    offer.get_by_role("link", name="Herstellen").click()
+    expect(page.get_by_label("Naam producent")).to_have_value("Slagerij Van Damme-Verbeterd")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("main")).to_contain_text("De verbetering werd opgeslagen.")
+    record.refresh_from_db()
+    assert (record.producer_name, record.version) == ("Slagerij Van Damme-Verbeterd", 2)
+    assert not Draft.objects.exists()

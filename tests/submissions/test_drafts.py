@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from submissions import services
 from submissions.models import Draft, NonConformity
 from tests.conftest import sign_in
 from tests.submissions.test_views import form_data
@@ -122,3 +123,85 @@ def test_drafts_expire_after_ncr_draft_days(client, submitter_a, organisation_a,
     assert OFFER not in client.get(reverse("register_home")).content.decode()
     call_command("housekeeping", verbosity=0)
     assert not Draft.objects.exists()
+
+
+# --- a correction's draft ------------------------------------------------------------------------
+
+CORRECTION_OFFER = "Uw onafgewerkte verbetering van"
+
+
+def correction(record, **fields):
+    return {**form_data(version=record.version, confirm_late="on"), **fields}
+
+
+def test_typing_a_correction_keeps_its_own_draft_and_changes_nothing(
+    client, submitter_a, organisation_a, make_record
+):
+    record = make_record(organisation_a)
+    type_draft(client, producer_name="Frituur Concept")
+    url = reverse("register_correct", args=[record.pk])
+    assert f'data-draft="{url}"' in client.get(url).content.decode()
+    response = client.post(url, {**correction(record, producer_name="Bakkerij Verbeterd"), "ncr_draft": "1"})
+    assert response.status_code == 204
+    assert Draft.objects.get(non_conformity=record).data["producer_name"] == "Bakkerij Verbeterd"
+    assert Draft.objects.get(non_conformity=None).data["producer_name"] == "Frituur Concept"
+    record.refresh_from_db()
+    assert (record.producer_name, record.version) == ("Bakkerij De Korenaar", 1)
+
+
+def test_a_correction_posted_when_the_session_ran_out_is_offered_and_saved_after_sign_in(
+    client, submitter_a, organisation_a, make_record, monkeypatch
+):
+    record = make_record(organisation_a)
+    url = reverse("register_correct", args=[record.pk])
+    expire_session(monkeypatch)
+    response = client.post(url, correction(record, producer_name="Bakkerij Verbeterd"))
+    assert response.status_code == 302
+    monkeypatch.undo()
+    sign_in_again(client, organisation_a)
+    home = client.get(reverse("register_home")).content.decode()
+    assert CORRECTION_OFFER in home
+    assert f'href="{url}?concept=herstellen"' in home
+    html = client.get(url, {"concept": "herstellen"}).content.decode()
+    assert 'value="Bakkerij Verbeterd"' in html
+    assert CORRECTION_OFFER not in html
+    assert client.post(url, correction(record, producer_name="Bakkerij Verbeterd")).status_code == 302
+    record.refresh_from_db()
+    assert record.producer_name == "Bakkerij Verbeterd"
+    assert not Draft.objects.exists()
+
+
+def test_a_restored_correction_of_a_record_changed_since_is_refused_as_stale(
+    client, submitter_a, organisation_a, make_record
+):
+    record = make_record(organisation_a)
+    url = reverse("register_correct", args=[record.pk])
+    client.post(url, {**correction(record, producer_name="Mijn versie"), "ncr_draft": "1"})
+    services.update_review(  # OVAM changed the record meanwhile
+        record, user=submitter_a, expected_version=1, assigned_reviewer=None, internal_note="Gezien"
+    )
+    html = client.get(url, {"concept": "herstellen"}).content.decode()
+    assert 'value="Mijn versie"' in html
+    assert 'name="version" value="1"' in html  # the version the draft was typed on
+    html = client.post(url, correction(record, producer_name="Mijn versie", version=1)).content.decode()
+    assert "intussen door iemand anders gewijzigd" in html
+    assert NonConformity.objects.get(pk=record.pk).producer_name == "Bakkerij De Korenaar"
+
+
+def test_a_signed_out_post_for_another_organisations_record_keeps_nothing(
+    client, submitter_a, organisation_b, make_record, monkeypatch
+):
+    other = make_record(organisation_b)
+    expire_session(monkeypatch)
+    client.post(reverse("register_correct", args=[other.pk]), correction(other, producer_name="Overname"))
+    assert not Draft.objects.exists()
+
+
+def test_a_correction_draft_can_be_thrown_away(client, submitter_a, organisation_a, make_record):
+    record = make_record(organisation_a)
+    type_draft(client, producer_name="Frituur Concept")
+    url = reverse("register_correct", args=[record.pk])
+    client.post(url, {**correction(record, producer_name="Bakkerij Verbeterd"), "ncr_draft": "1"})
+    response = client.post(reverse("register_draft_discard"), {"record": record.pk})
+    assert response["Location"] == reverse("register_home")
+    assert list(Draft.objects.values_list("non_conformity", flat=True)) == [None]
