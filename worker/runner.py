@@ -34,8 +34,12 @@ CONNECTION_ERRORS = (OperationalError, InterfaceError)
 READY, RUNNING = TaskResultStatus.READY, TaskResultStatus.RUNNING
 
 
-class GiveBack(BaseException):
-    """Raised in the job's thread when the stop grace period is over: its transaction rolls back."""
+class GiveBack(SystemExit):
+    """Raised in the job's thread when the stop grace period is over: its transaction rolls back.
+
+    A SystemExit, so that psycopg, interrupted while it waits for a statement, cancels that statement on
+    the server (as on Ctrl-C) instead of leaving it running there, holding the import's locks, after the
+    connection is closed."""
 
 
 def lease_length():

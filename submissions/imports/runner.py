@@ -107,7 +107,11 @@ def _lock_organisation(organisation_id):
     """Uploads of one organisation run one after the other (duplicate checks stay true)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ncr-upload'), %s)", [organisation_id])
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('ncr-upload'), %s)", [organisation_id])
+            if not cursor.fetchone()[0]:
+                # Said in the log, so a wait that lasts is seen (and whose turn it waits for, in pg_locks).
+                logger.info("organisation %s: waiting for its upload in progress", organisation_id)
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('ncr-upload'), %s)", [organisation_id])
 
 
 class Importer:

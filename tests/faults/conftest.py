@@ -3,6 +3,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +96,23 @@ class Scene:
     def query(self, sql, params=None):
         return self.cluster.execute(sql, params, dbname=self.name)
 
+    def diagnosis(self):
+        """What each process logged last and what the database was doing: for a failed test's report."""
+        lines = []
+        for process, log in self.processes:
+            log.flush()
+            tail = Path(process.log_path).read_text().splitlines()[-15:]
+            lines += [f"--- {process.log_path} (exit {process.poll()})", *tail]
+        try:
+            activity = self.query(
+                "SELECT pid, state, wait_event_type, wait_event, now() - query_start, left(query, 200)"
+                " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            lines += ["--- pg_stat_activity", *map(str, activity)]
+        except Exception as exc:  # the database may be down on purpose
+            lines.append(f"--- pg_stat_activity unavailable: {exc}")
+        return "\n".join(lines)
+
     def close(self):
         for process, log in self.processes:
             if process.poll() is None:
@@ -107,6 +125,7 @@ class Scene:
 def scene(cluster, request, tmp_path):
     running = Scene(cluster, f"t_{request.node.name[:40].lower()}_{os.getpid()}", tmp_path)
     yield running
+    print(running.diagnosis())  # pytest shows it only when the test failed
     running.close()
 
 

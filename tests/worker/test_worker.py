@@ -1,11 +1,14 @@
 """The worker's own rules on the test database: fair turns, leases that run out, giving up, housekeeping."""
 
+import signal
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -110,3 +113,28 @@ def test_housekeeping_removes_old_job_rows_and_expired_sessions(upload_for, orga
     call_command("housekeeping", verbosity=0)
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.pk]
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
+
+
+def test_a_job_given_back_mid_statement_leaves_nothing_running_on_the_server(db):
+    """The grace period ends while the import waits for PostgreSQL: the statement is cancelled there, not
+    left running (holding the import's locks) after the worker closed its connection."""
+    params = connection.get_connection_params()
+    with psycopg.connect(
+        **{key: params[key] for key in ("dbname", "host", "port", "user") if params.get(key)}
+    ) as conn:
+        pid = conn.info.backend_pid
+
+        def grace_over(signum, frame):
+            raise runner.GiveBack
+
+        previous = signal.signal(signal.SIGALRM, grace_over)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.5)
+            with pytest.raises(runner.GiveBack):
+                conn.execute("SELECT pg_sleep(30)")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", [pid])
+            assert cursor.fetchone()[0] != "active"
