@@ -16,6 +16,7 @@ from accounts.roles import REVIEWER, SUBMITTER
 from submissions import pagination, services, workflow
 from submissions.models import Holiday, NonConformity, NoticeEmail, Photo, WasteStream
 from tests.submissions.conftest import image_bytes
+from tests.submissions.test_admin_workflow import post_review
 
 LIST = reverse("admin:submissions_nonconformity_changelist")
 
@@ -342,7 +343,7 @@ def test_a_reviewer_sees_the_photos_through_the_checked_view(
 
 def test_a_reviewer_sees_the_notice_emails_but_changes_none(client, reviewer, make_record, organisation_a):
     record = make_record(organisation_a)
-    NoticeEmail.objects.create(
+    email = NoticeEmail.objects.create(
         non_conformity=record,
         address="klant@bakkerij.example",
         requested_by=record.submitted_by,
@@ -355,6 +356,18 @@ def test_a_reviewer_sees_the_notice_emails_but_changes_none(client, reviewer, ma
     assert "Mislukt" in page
     assert "550 mailbox unavailable" in page
     assert 'name="notice_emails-0-address"' not in page  # shown, not a form field
+    # A review saved on that page (as the browser sends it: the inline's ids too) changes no e-mail.
+    response = post_review(
+        client,
+        record,
+        internal_note="Klant gecontacteerd",
+        **{"notice_emails-TOTAL_FORMS": 1, "notice_emails-INITIAL_FORMS": 1},
+        **{"notice_emails-0-id": email.pk, "notice_emails-0-non_conformity": record.pk},
+        **{"notice_emails-0-address": "ander@example.org"},
+    )
+    assert response.status_code == 302
+    assert NonConformity.objects.get(pk=record.pk).internal_note == "Klant gecontacteerd"
+    assert NoticeEmail.objects.get().address == "klant@bakkerij.example"
 
 
 def test_the_history_shows_site_and_admin_changes(client, reviewer, make_record, organisation_a):

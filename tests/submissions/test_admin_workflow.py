@@ -40,16 +40,17 @@ def record_in(make_record, organisation_a, django_user_model):
     return make
 
 
+INLINE_COUNTS = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+
+
 def post_review(client, record, **changes):
     data = {
         "status": record.status,
         "assigned_reviewer": record.assigned_reviewer_id or "",
         "internal_note": record.internal_note,
         "expected_version": record.version,
-        "photos-TOTAL_FORMS": 0,
-        "photos-INITIAL_FORMS": 0,
-        "photos-MIN_NUM_FORMS": 0,
-        "photos-MAX_NUM_FORMS": 0,
+        # The management forms of the read-only inlines, as the page sends them.
+        **{f"{inline}-{count}": 0 for inline in ("photos", "notice_emails") for count in INLINE_COUNTS},
         **changes,
     }
     return client.post(reverse("admin:submissions_nonconformity_change", args=[record.pk]), data)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from submissions.validation import StreamCatalogue, validate_record
 
@@ -77,8 +78,9 @@ def test_it_rejects_a_date_in_the_future(catalogue):
 
 
 def test_it_rejects_a_year_typed_wrong(catalogue):
-    _cleaned, errors = validate_record(raw(observed_on="02/11/0226"), catalogue, TODAY)
-    assert errors == {"observed_on": ["A date before 01/01/2000 is not possible; check the year."]}
+    with translation.override("nl"):
+        _cleaned, errors = validate_record(raw(observed_on="02/11/0226"), catalogue, TODAY)
+    assert errors == {"observed_on": ["Een datum vóór 01/01/2000 kan niet; controleer het jaartal."]}
     _cleaned, errors = validate_record(
         raw(observed_on="31/12/1999", customer_informed_on="1999-12-31"), catalogue, TODAY
     )
