@@ -10,8 +10,10 @@ after NCR_DRAFT_DAYS. No request is needed here."""
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
+from submissions import workflow
 from submissions.models import Draft
 
 # What a draft holds: the form's own fields (not photos: those are kept by their token, which it holds).
@@ -82,9 +84,11 @@ def offered(user, organisation, signed_in_at):
     if user is None or user.pk is None or organisation is None:
         return None
     earlier = dt.datetime.fromtimestamp(signed_in_at, tz=dt.UTC)
+    # A correction only while the record can still be corrected (OVAM may have taken it up since).
+    correctable = Q(non_conformity=None) | Q(non_conformity__status__in=list(workflow.CORRECTIONS))
     return (
         _current(user.pk, organisation.pk)
-        .filter(updated_at__lt=earlier)
+        .filter(correctable, updated_at__lt=earlier)
         .select_related("non_conformity")
         .order_by("-updated_at")
         .first()

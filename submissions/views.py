@@ -296,6 +296,8 @@ def detail(request, pk):
 def correct(request, pk):
     record = get_object_or_404(for_organisation(request).prefetch_related("waste_streams", "photos"), pk=pk)
     if not workflow.may_correct(record.status, request.grant.roles):
+        if request.POST.get(DRAFT_FLAG):
+            return HttpResponse(status=204)  # typed on in a tab opened before OVAM took it up: none kept
         messages.error(
             request, _("This non-conformity is already being handled by OVAM and can no longer be corrected.")
         )
@@ -468,10 +470,11 @@ def photo_thumbnail(request, photo_pk):
 @submitter_required
 @require_POST
 def discard_draft(request):
-    record_id = request.POST.get("record", "")
-    if is_digits(record_id) and len(record_id) < 12:  # a correction's draft (only ever the person's own)
-        drafts.discard(request.user, request.organisation, NonConformity(pk=int(record_id)))
-        messages.success(request, _("The unfinished correction was thrown away."))
+    record_id = request.POST.get("record")
+    if record_id is not None:  # a correction's draft (only ever the person's own); a garbled id throws none
+        if is_digits(record_id) and len(record_id) < 12:
+            drafts.discard(request.user, request.organisation, NonConformity(pk=int(record_id)))
+            messages.success(request, _("The unfinished correction was thrown away."))
         return redirect("register_home")
     drafts.discard(request.user, request.organisation)
     messages.success(request, _("The unfinished non-conformity was thrown away."))

@@ -118,6 +118,9 @@ class Worker:
                     break
                 else:
                     self.sleep(self.interval)
+            except GiveBack:  # signalled again while giving a job back: the lease returns it to the queue
+                logger.error("worker %s stopped while giving a job back", self.worker_id)
+                raise SystemExit(1) from None
             except CONNECTION_ERRORS as exc:
                 logger.warning(
                     "database unavailable (%s); retrying in %.1fs", str(exc).strip()[:200], backoff

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from submissions import services
+from accounts.roles import REVIEWER
+from submissions import services, workflow
 from submissions.models import Draft, NonConformity
 from tests.conftest import sign_in
 from tests.submissions.test_views import form_data
@@ -205,3 +206,30 @@ def test_a_correction_draft_can_be_thrown_away(client, submitter_a, organisation
     response = client.post(reverse("register_draft_discard"), {"record": record.pk})
     assert response["Location"] == reverse("register_home")
     assert list(Draft.objects.values_list("non_conformity", flat=True)) == [None]
+
+
+def test_a_garbled_record_throws_no_draft_away(client, submitter_a, organisation_a):
+    type_draft(client, producer_name="Frituur Concept")
+    for garbled in ("abc", "-1", "1.5", "9" * 12):
+        response = client.post(reverse("register_draft_discard"), {"record": garbled})
+        assert response["Location"] == reverse("register_home")
+    assert Draft.objects.get().data["producer_name"] == "Frituur Concept"
+
+
+def test_a_correction_ovam_took_up_meanwhile_is_no_longer_offered_nor_kept(
+    client, submitter_a, organisation_a, make_record
+):
+    record = make_record(organisation_a)
+    type_draft(client, producer_name="Frituur Concept")
+    url = reverse("register_correct", args=[record.pk])
+    client.post(url, {**correction(record, producer_name="Bakkerij Verbeterd"), "ncr_draft": "1"})
+    services.transition(record, workflow.Status.UNDER_REVIEW, user=submitter_a, role=REVIEWER)
+    # The tab still open types on: nothing kept, no error piled up for the next page.
+    response = client.post(url, {**correction(record, producer_name="Verbeterd 2"), "ncr_draft": "1"})
+    assert response.status_code == 204
+    assert Draft.objects.get(non_conformity=record).data["producer_name"] == "Bakkerij Verbeterd"
+    sign_in_again(client, organisation_a)
+    home = client.get(reverse("register_home")).content.decode()
+    assert CORRECTION_OFFER not in home
+    assert OFFER in home  # the older draft of a new record is offered instead
+    assert "al door OVAM behandeld" not in home

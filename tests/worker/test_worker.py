@@ -138,3 +138,19 @@ def test_a_job_given_back_mid_statement_leaves_nothing_running_on_the_server(db)
         with connection.cursor() as cursor:
             cursor.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", [pid])
             assert cursor.fetchone()[0] != "active"
+
+
+def test_a_second_signal_while_giving_a_job_back_stops_the_worker_as_failed(
+    upload_for, organisation_a, monkeypatch, caplog
+):
+    upload_for(organisation_a, 1)
+    worker = runner.Worker(worker_id="w1", queue_names=["default"], batch=True)
+
+    def signalled_again(job):
+        raise runner.GiveBack
+
+    monkeypatch.setattr(worker, "run_job", signalled_again)
+    with pytest.raises(SystemExit) as stopped:
+        worker.run()
+    assert stopped.value.code == 1  # not 0: the job in hand was not given back cleanly (its lease will)
+    assert "stopped while giving a job back" in caplog.text
