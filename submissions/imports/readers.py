@@ -13,6 +13,8 @@ import zipfile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from submissions.imports import xlsx
+
 MAX_COLUMNS = 100  # the template has 14; anything far wider is not a register export
 MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 MAX_ZIP_ENTRIES = 1000
@@ -77,14 +79,14 @@ class Table:
         return max(self._estimate(rows_done), rows_done)
 
 
-def open_table(fileobj, size, path=None):
-    """A Table for an uploaded file (a binary file object that can seek; `path` if it is on disk)."""
+def open_table(fileobj, size):
+    """A Table for an uploaded file (a binary file object that can seek)."""
     check_size(size)
     fileobj.seek(0)
     kind = sniff(fileobj.read(HEAD_BYTES))
     fileobj.seek(0)
     if kind == "xlsx":
-        return _open_xlsx(fileobj, path)
+        return _open_xlsx(fileobj)
     return _open_csv(fileobj, size)
 
 
@@ -211,30 +213,17 @@ def _check_zip(fileobj):
     fileobj.seek(0)
 
 
-def _open_xlsx(fileobj, path=None):
-    from python_calamine import CalamineError, CalamineWorkbook
-
+def _open_xlsx(fileobj):
     _check_zip(fileobj)
-    try:
-        # From disk calamine reads the archive itself instead of a copy of it in memory.
-        workbook = CalamineWorkbook.from_path(str(path)) if path else CalamineWorkbook.from_filelike(fileobj)
-        sheet = workbook.get_sheet_by_index(0)  # first sheet; calamine gives cached values, never formulas
-        width, height = sheet.width, sheet.height
-    except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise FileRefused(_("This file is damaged or not an XLSX workbook.")) from exc
-    except Exception as exc:  # calamine raises its own classes for password protection, bad XML, ...
-        raise FileRefused(_("This file is damaged or not an XLSX workbook.")) from exc
-    if width > MAX_COLUMNS:
-        raise FileRefused(
-            _("Row %(row)d has %(n)d columns; a file may have at most %(max)d.")
-            % {"row": 1, "n": width, "max": MAX_COLUMNS}
-        )
+    archive = zipfile.ZipFile(fileobj)
+    read = [0, 1]  # bytes of the sheet's XML read so far, and its unpacked size
+
+    def progress(done, total):
+        read[:] = done, total
 
     def rows():
-        number = sheet.start[0] if sheet.start else 0  # rows above the used range are empty
         try:
-            for cells in sheet.iter_rows():
-                number += 1
+            for number, cells in xlsx.sheet_rows(archive, MAX_COLUMNS, progress):
                 _check_cells(number, cells)
                 if any(isinstance(cell, str) and "\x00" in cell for cell in cells):
                     # Excel writes a NUL as _x0000_: no text column can hold it, and it never means anything.
@@ -242,7 +231,18 @@ def _open_xlsx(fileobj, path=None):
                 yield number, cells
         except FileRefused:
             raise
-        except Exception as exc:
+        except xlsx.TooWide as exc:
+            raise FileRefused(
+                _("Row %(row)d has %(n)d columns; a file may have at most %(max)d.")
+                % {"row": exc.row, "n": exc.columns, "max": MAX_COLUMNS}
+            ) from exc
+        except Exception as exc:  # bad XML, a missing part, a value no cell can hold: a damaged workbook
             raise FileRefused(_("This file is damaged or not an XLSX workbook.")) from exc
+        finally:
+            archive.close()
 
-    return Table("xlsx", rows(), lambda rows_done: height - 1)
+    def estimate(rows_done):
+        # Like CSV: the share of the sheet's XML read so far tells how far through the rows we are.
+        return int(rows_done * read[1] / max(read[0], 1))
+
+    return Table("xlsx", rows(), estimate)

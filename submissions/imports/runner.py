@@ -280,13 +280,6 @@ def late_mismatch(late, confirmed):
     ) % {"late": late, "confirmed": confirmed}
 
 
-def _local_path(field_file):
-    try:
-        return field_file.path
-    except NotImplementedError:  # a storage without local files (e.g. object storage)
-        return None
-
-
 def import_upload(upload, progress=None):
     """Check `upload` and, once confirmed (`confirmed_late` set), store it. Returns the errors: [] when
     the checks passed (status preview) or every row was stored (status accepted).
@@ -298,7 +291,7 @@ def import_upload(upload, progress=None):
     importer = None
     try:
         with upload.file.open("rb") as fileobj:
-            table = open_table(fileobj, upload.file.size, _local_path(upload.file))
+            table = open_table(fileobj, upload.file.size)
             with transaction.atomic():
                 _lock_organisation(upload.organisation_id)
                 if not Upload.objects.filter(pk=upload.pk, status=Upload.Status.PROCESSING).exists():
