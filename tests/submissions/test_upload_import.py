@@ -317,6 +317,40 @@ def test_an_xlsx_zip_bomb_is_refused_before_reading(uploader):
     assert message.startswith("Dit XLSX-bestand zou uitgepakt groter zijn dan 200 MB")
 
 
+def with_sheet_prolog(content, prolog):
+    """The workbook `content` with `prolog` (a DOCTYPE) before its sheet's root element."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<worksheet", prolog + b"<worksheet", 1).replace(b"REF-1", b"&x;")
+            archive.writestr(item, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        pytest.param(
+            b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(
+                f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">'.encode() for n in range(9)
+            )
+            + b'<!ENTITY x "&j;">]>',
+            id="a billion laughs",
+        ),
+        pytest.param(b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>', id="an external entity"),
+    ],
+)
+def test_an_xlsx_with_entities_is_refused_and_nothing_is_expanded(uploader, prolog):
+    content = with_sheet_prolog(xlsx_bytes([valid_row(1)]), prolog)
+    assert (
+        rejected_by_worker(uploader, content, name="lijst.xlsx")
+        == "Dit bestand is beschadigd of geen XLSX-werkmap."
+    )
+
+
 def test_a_binary_file_is_refused(uploader):
     message = refused_at_intake(uploader, bytes(range(256)) * 40, name="lijst.csv")
     assert message == "Dit bestand bevat binaire gegevens, geen tekst. Laad een CSV- of XLSX-bestand op."
