@@ -129,14 +129,57 @@ def write_csv(path, count):
 
 
 def write_xlsx(path, count):
-    from openpyxl import Workbook
+    """The rows as Excel saves them: every distinct text once in xl/sharedStrings.xml (the part a
+    streaming reader must hold in memory), dates as day serials in a date format. openpyxl writes
+    inline strings instead, which spares a reader that memory."""
+    import zipfile
+    from xml.sax.saxutils import escape
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(HEADERS)
-    for row in generate_rows(count):
-        sheet.append(list(row.values()))
-    workbook.save(path)
+    strings = {}
+
+    def cell(column, number, value):
+        if isinstance(value, dt.date):
+            return f'<c r="{column}{number}" s="1"><v>{(value - dt.date(1899, 12, 30)).days}</v></c>'
+        if value == "":
+            return ""
+        index = strings.setdefault(value, len(strings))
+        return f'<c r="{column}{number}" t="s"><v>{index}</v></c>'
+
+    columns = [chr(65 + n) for n in range(len(HEADERS))]
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'.encode()
+            )
+            rows = [HEADERS, *(list(row.values()) for row in generate_rows(count))]
+            for number, values in enumerate(rows, start=1):
+                cells = "".join(cell(c, number, v) for c, v in zip(columns, values, strict=True))
+                sheet.write(f'<row r="{number}">{cells}</row>'.encode())
+            sheet.write(b"</sheetData></worksheet>")
+        items = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}/styles" Target="styles.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{main}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/>'
+            "</cellXfs></styleSheet>",
+        )
 
 
 # --- phases (each runs in its own child process) ------------------------------
