@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -87,13 +88,15 @@ def test_shared_strings_rich_text_and_escapes_are_read_as_shown():
     assert rows_of(archive) == [(1, ["Kerkstraat", "Bakkerij Janssens", "pmd\rzak_x0041_"])]
 
 
-def test_gaps_keep_columns_in_place_and_empty_rows_are_left_out():
+def test_gaps_keep_columns_in_place_and_formatted_empty_cells_are_no_content():
     archive = workbook(
-        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="D2"><v>4</v></c></row>'
-        '<row r="7"><c r="B7" s="0"/></row>'
+        '<row r="1"><c r="A1" s="0"/><c r="B1" s="0"/></row>'  # a formatted blank row above the header
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c><c r="D2"><v>4</v></c>'
+        '<c r="E2" s="0"/><c r="XFD2" s="0"/></row>'  # LibreOffice formats cells far to the right
         '<row r="9"><c t="inlineStr"><is><t>x</t></is></c><c t="inlineStr"><is><t>y</t></is></c></row>'
+        '<row r="10"><c r="b10"><v>1</v></c></row>'  # a lower-case reference
     )
-    assert rows_of(archive) == [(2, ["a", "", "", 4.0]), (7, ["", ""]), (9, ["x", "y"])]
+    assert rows_of(archive) == [(2, ["a", "", "", 4.0]), (9, ["x", "y"]), (10, ["", 1.0])]
 
 
 def test_dates_follow_the_cell_format_and_the_workbooks_calendar():
@@ -119,7 +122,33 @@ def test_formulas_give_their_cached_result_never_their_text():
         '<c r="C1"><f>HYPERLINK("http://evil.example")</f></c><c r="D1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
         '<c r="E1" t="b"><v>1</v></c></row>'
     )
-    assert rows_of(archive) == [(1, ["X", 2.0, "", "#DIV/0!", True])]
+    assert rows_of(archive) == [(1, ["X", 2.0, "", "", True])]  # an error such as #N/A shows as empty
+
+
+def test_strict_open_xml_is_read_too():
+    strict = workbook(
+        '<row r="1"><c r="A1" s="1"><v>46112</v></c></row>', cell_xfs='<xf numFmtId="0"/><xf numFmtId="14"/>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in strict.infolist():
+            data = strict.read(item).replace(
+                b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+            )
+            archive.writestr(
+                item, data.replace(REL.encode(), b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+            )
+    assert rows_of(zipfile.ZipFile(buffer)) == [(1, [dt.datetime(2026, 3, 31)])]  # noqa: DTZ001
+
+
+def test_values_no_column_can_hold_are_kept_as_the_sheet_holds_them():
+    archive = workbook(
+        '<row r="1"><c r="A1" s="1"><v>99999999</v></c><c r="B1" s="1"><v>-3</v></c>'
+        '<c r="C1" t="d"><v>12:30:00</v></c><c r="D1" t="str"><v>_xD83D__xDE00_ en _xD800_</v></c></row>',
+        cell_xfs='<xf numFmtId="0"/><xf numFmtId="14"/>',
+    )
+    assert rows_of(archive) == [(1, [99999999.0, -3.0, "12:30:00", "\U0001f600 en \ufffd"])]
 
 
 def test_a_row_wider_than_allowed_is_refused_before_it_is_built():
@@ -131,6 +160,26 @@ def test_a_row_wider_than_allowed_is_refused_before_it_is_built():
         rows_of(
             workbook('<row r="1"><c r="ZZZZZZ1"><v>1</v></c><c r="A1"><v>1</v></c></row>'), max_columns=10
         )
+
+    with pytest.raises(xlsx.BadWorkbook):  # a row of a million elements is no row but an attack on memory
+        rows_of(workbook('<row r="1">' + "<c/>" * (xlsx.MAX_ELEMENTS_PER_RECORD + 1) + "</row>"))
+
+
+@pytest.mark.parametrize("where", ["sheet", "styles", "shared strings"])
+def test_elements_outside_the_rows_never_pile_up_in_memory(where):
+    junk = "<a/>" * 300_000  # 1.2 MB of XML; as elements, kept, about 60 MB
+    archive = workbook(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + (junk if where == "sheet" else ""),
+        shared="<si><t>x</t></si>" + (junk if where == "shared strings" else ""),
+        num_fmts=junk if where == "styles" else "",
+    )
+    tracemalloc.start()
+    try:
+        assert rows_of(archive) == [(1, ["x"])]
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024
 
 
 def test_it_streams_the_first_row_comes_before_the_sheet_is_read():
