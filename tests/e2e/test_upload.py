@@ -173,3 +173,36 @@ def test_a_clerk_previews_and_confirms_a_file_on_a_phone(phone_page, portal, log
     assert NonConformity.objects.filter(upload__file_name="maand.csv").count() == 2
     assert_fits_the_phone(page)
     assert_accessible(page)
+
+
+def test_the_excel_template_filled_in_is_stored_with_its_dates(page, portal, login, start_worker, tmp_path):
+    from openpyxl import load_workbook
+
+    login(page, "indiener-a")
+    page.goto(f"{portal}/register/uploads/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Sjabloon (Excel)").click()
+    template = tmp_path / download.value.suggested_filename
+    download.value.save_as(template)
+    workbook = load_workbook(template)
+    sheet = workbook.active
+    second = [cell.value for cell in sheet[2]]
+    second[sheet[1].index(next(c for c in sheet[1] if c.value == "eigen_referentie"))] = "NC-XLSX-2"
+    sheet.append(second)
+    sheet.cell(3, 1).number_format = "DD/MM/YYYY"
+    sheet["ZZ3"].number_format = "0.00"  # a formatted empty cell far to the right, as LibreOffice keeps them
+    filled = tmp_path / "ingevuld.xlsx"
+    workbook.save(filled)
+
+    start_worker()
+    upload(page, filled)
+    expect(page.locator("#upload-status")).to_have_text("Wacht op bevestiging", timeout=30_000)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Bevestigen en opslaan").click()
+    expect(page.locator("#upload-result")).to_contain_text(
+        "Opgeslagen non-conformiteiten: 2.", timeout=30_000
+    )
+    stored = NonConformity.objects.filter(upload__file_name="ingevuld.xlsx").order_by("own_reference")
+    assert [record.own_reference for record in stored] == ["NC-2026-0001", "NC-XLSX-2"]
+    assert {record.observed_on.isoformat() for record in stored} == {"2026-11-04"}
+    expect(page.locator("#upload-records tbody tr")).to_have_count(2)
