@@ -224,14 +224,17 @@ def _column(reference):
 
 
 def _as_date(serial, date1904):
+    """A day serial as a date, or as a datetime when it holds a time of day (as calamine gave them)."""
     if not 0 <= serial <= LAST_SERIAL:
         return serial  # no day a calendar has: the number as the sheet holds it
     # A day is 1.0, so a time of day is a binary fraction: round to the second, never truncate (13:44:59.99).
     offset = dt.timedelta(seconds=round(serial * 86400))
     if date1904:
-        return dt.datetime(1904, 1, 1) + offset  # noqa: DTZ001 (a sheet has no time zone)
-    # Excel counts 29/02/1900, a day that never was: serials from 61 on are one day ahead.
-    return dt.datetime(1899, 12, 30 if serial >= 61 else 31) + offset  # noqa: DTZ001
+        moment = dt.datetime(1904, 1, 1) + offset  # noqa: DTZ001 (a sheet has no time zone)
+    else:
+        # Excel counts 29/02/1900, a day that never was: serials from 61 on are one day ahead.
+        moment = dt.datetime(1899, 12, 30 if serial >= 61 else 31) + offset  # noqa: DTZ001
+    return moment.date() if moment.time() == dt.time.min else moment
 
 
 class _Sheet:
