@@ -84,6 +84,22 @@ def _draft_offer(request):
 # --- photos kept between sending and saving (submissions.kept_photos) ---------------------------
 
 
+def _restore_draft(request, initial, record=None):
+    """On ?concept=herstellen: lay the person's draft (of a new record, or of the correction of `record`)
+    over the form's `initial` and return the photos kept with it; None when there is none to restore.
+    A correction's draft keeps the version the person had opened: a record changed since is refused as
+    stale when it is saved."""
+    if request.GET.get("concept") != "herstellen":
+        return None
+    draft = drafts.of(request.user, request.organisation, record)
+    if draft is None:
+        return None
+    initial.update(drafts.initial(draft))
+    initial["photo_token"] = kept_photos.valid_token(initial.get("photo_token"))
+    messages.info(request, _("Your input was kept. Check it and save."))
+    return kept_photos_for(request, initial["photo_token"])
+
+
 def _posted_form_data(request):
     """The posted form with its photo token (a fresh one when missing or garbled) and the photos kept
     under it; the ones the person ticked to remove are removed first."""
@@ -250,19 +266,14 @@ def new(request):
         _keep_sent_photos(request, form)
     else:
         initial = {"observed_on": timezone.localdate().isoformat(), "photo_token": kept_photos.new_token()}
-        draft = drafts.of(request.user, organisation) if request.GET.get("concept") == "herstellen" else None
-        if draft:
-            initial.update(drafts.initial(draft))
-            initial["photo_token"] = kept_photos.valid_token(initial.get("photo_token"))
-            messages.info(request, _("Your input was kept. Check it and save."))
-        else:
-            draft_offer = _draft_offer(request)
+        kept = _restore_draft(request, initial)
+        if kept is None:
+            kept, draft_offer = (), _draft_offer(request)
             if is_digits(request.GET.get("van", "")):
                 # "Another non-conformity": the same producer, the rest fresh.
                 source = for_organisation(request).filter(pk=request.GET["van"]).first()
                 if source:
                     initial.update(initial_from_record(source, producer_only=True))
-        kept = kept_photos_for(request, initial["photo_token"]) if draft else ()
         form = NonConformityForm(initial=initial, organisation=organisation, kept_photos=kept)
     return render(
         request,
@@ -338,15 +349,9 @@ def correct(request, pk):
         _keep_sent_photos(request, form)
     else:
         initial = {**initial_from_record(record), "photo_token": kept_photos.new_token()}
-        draft = drafts.of(request.user, request.organisation, record) if request.GET.get("concept") else None
-        if draft:
-            # The version stays the one the person had opened: a record changed since is refused as stale.
-            initial.update(drafts.initial(draft))
-            initial["photo_token"] = kept_photos.valid_token(initial.get("photo_token"))
-            messages.info(request, _("Your input was kept. Check it and save."))
-        else:
-            draft_offer = _draft_offer(request)
-        kept = kept_photos_for(request, initial["photo_token"]) if draft else ()
+        kept = _restore_draft(request, initial, record)
+        if kept is None:
+            kept, draft_offer = (), _draft_offer(request)
         form = NonConformityForm(
             initial=initial, organisation=request.organisation, record=record, kept_photos=kept
         )

@@ -6,8 +6,8 @@ sheet's XML as a stream with the standard library's C parser (expat 2.4 and late
 expansion attacks; nothing here resolves external entities) and keeps one row at a time, plus the
 workbook's shared strings, which Excel stores once per distinct text.
 
-Values are what a spreadsheet shows of a cell: text, float, bool, or a date (datetime with a time of
-day) for a number in a date format. Formulas are never read, only their cached results.
+Values are what a spreadsheet shows of a cell: text, float, bool, or for a number in a date format a date
+(a datetime when it has a time of day). Formulas are never read, only their cached results.
 """
 
 import contextlib
