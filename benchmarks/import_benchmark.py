@@ -415,9 +415,12 @@ def remove_upload(upload_id, counted=True):
         cursor.execute("DELETE FROM submissions_nonconformity WHERE upload_id = %s", [upload_id])
         cursor.execute("DELETE FROM submissions_upload WHERE id = %s", [upload_id])
     with connection.cursor() as cursor:  # as autovacuum would before the next import
+        # The counters too: an import and its removal leave one dead row per key, and with autovacuum
+        # off (as on some development machines) every later import and overview read past all of them.
         cursor.execute(
             "VACUUM ANALYZE submissions_nonconformity, submissions_nonconformity_waste_streams, "
-            "submissions_historicalnonconformity, submissions_historicalnonconformity_waste_streams"
+            "submissions_historicalnonconformity, submissions_historicalnonconformity_waste_streams, "
+            "submissions_organisationmonth, submissions_producermonth, submissions_producermonthstream"
         )
 
 
