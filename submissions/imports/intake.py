@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from ncregister.identifiers import is_digits
 from submissions.fair_use import UploadLimitReached, check_upload_allowed
+from submissions.imports import rows_copy
 from submissions.imports.readers import HEAD_BYTES, FileRefused, check_size, sniff
 from submissions.imports.runner import accepted_duplicate, move_upload
 from submissions.models import Upload
@@ -111,7 +112,7 @@ def cancel_upload(upload):
     with transaction.atomic():
         cancelled = move_upload(upload.pk, Upload.Status.CANCELLED, finished_at=timezone.now())
         if cancelled:
-            transaction.on_commit(lambda: upload.file.delete(save=False))
+            transaction.on_commit(lambda: _delete_files(upload))
     return bool(cancelled)
 
 
@@ -122,9 +123,14 @@ def purge_expired_previews(now=None):
     for upload in Upload.objects.filter(status=Upload.Status.PREVIEW, expires_at__lte=now):
         # Guarded: a confirmation that came first wins.
         if Upload.objects.filter(pk=upload.pk, status=Upload.Status.PREVIEW).delete()[0]:
-            upload.file.delete(save=False)
+            _delete_files(upload)
             removed += 1
     return removed
+
+
+def _delete_files(upload):
+    rows_copy.delete(upload)
+    upload.file.delete(save=False)
 
 
 __all__ = [

@@ -1,5 +1,6 @@
 """The whole import of one upload, as the worker runs it: read and check every row for the preview,
-then, once the person confirmed, read and check again and store all or nothing.
+then, once the person confirmed, read and check again and store all or nothing. An XLSX's sheet is parsed
+once: the preview keeps its rows as CSV text (rows_copy) for the store to read.
 
 One streaming pass inside one transaction: valid rows are written in batches while the file is read;
 as soon as one row is wrong, writing stops (checking goes on, to report every error) and at the end
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import SUBMITTER
 from submissions import services, workflow
 from submissions.deadlines import load_holidays
+from submissions.imports import rows_copy
 from submissions.imports.columns import match_headers
 from submissions.imports.preview import Findings, current_records
 from submissions.imports.readers import FileRefused, open_table
@@ -288,10 +290,15 @@ def import_upload(upload, progress=None):
     """
     progress = progress or (lambda done, estimate: None)
     store = upload.confirmed_late is not None
-    importer = None
+    importer = copy = None
+    kept = rows_copy.open_kept(upload) if store else None
     try:
-        with upload.file.open("rb") as fileobj:
-            table = open_table(fileobj, upload.file.size)
+        fileobj, size = kept or (upload.file.open("rb"), upload.file.size)
+        with fileobj:
+            table = rows_copy.table(fileobj, size) if kept else open_table(fileobj, size)
+            if not store and table.kind == "xlsx":
+                copy = rows_copy.Writer()
+                table.rows = copy.tee(table.rows)
             with transaction.atomic():
                 _lock_organisation(upload.organisation_id)
                 if not Upload.objects.filter(pk=upload.pk, status=Upload.Status.PROCESSING).exists():
@@ -308,6 +315,8 @@ def import_upload(upload, progress=None):
                     "errors": [],
                 }
                 if not store:
+                    if copy is not None:
+                        copy.save(upload)
                     move_upload(
                         upload.pk,
                         Upload.Status.PREVIEW,
@@ -320,6 +329,7 @@ def import_upload(upload, progress=None):
                 if late != upload.confirmed_late:
                     raise FileRefused(late_mismatch(late, upload.confirmed_late))
                 services.count_upload(upload)
+                transaction.on_commit(lambda: rows_copy.delete(upload))
                 move_upload(
                     upload.pk,
                     Upload.Status.ACCEPTED,
@@ -338,6 +348,10 @@ def import_upload(upload, progress=None):
             "Meanwhile another non-conformity took one of these own references. Upload the file again."
         )
         errors, count = [error(None, "eigen_referentie", "", message)], 1
+    finally:
+        if copy is not None:
+            copy.close()
+    rows_copy.delete(upload)
     rows = importer.rows if importer else 0
     move_upload(
         upload.pk,
@@ -361,6 +375,8 @@ def mark_failed(upload_id, language=None):
     """The worker gave the import up: the upload ends as failed, never left "processing"."""
     with translation.override(language or settings.LANGUAGE_CODE):
         errors = [error(None, "", "", str(FAILED_MESSAGE))]
+    for upload in Upload.objects.filter(pk=upload_id):
+        rows_copy.delete(upload)
     move_upload(
         upload_id, Upload.Status.FAILED, error_count=1, errors=errors, rows_done=0, finished_at=timezone.now()
     )

@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from ncregister import health
 from ncregister.storage import s3_storage
-from submissions.imports.intake import receive_upload
+from submissions.imports import rows_copy, runner
+from submissions.imports.intake import confirm_upload, receive_upload
 from submissions.models import Photo
 from tests.helpers import free_port
 from tests.submissions.conftest import image_bytes
 from tests.submissions.test_views import form_data
-from tests.submissions.upload_files import csv_bytes, process_and_confirm, valid_row
+from tests.submissions.upload_files import csv_bytes, process_and_confirm, valid_row, xlsx_bytes
 
 KEYS = {"access_key": "test-access-key", "secret_key": "test-secret-key"}
 
@@ -105,6 +106,25 @@ def test_an_upload_is_stored_in_the_bucket_and_imported_from_it(bucket, organisa
     assert keys(bucket) == [upload.file.name]
     assert process_and_confirm(upload.pk) == "accepted"
     assert upload.records.count() == 2
+
+
+def test_an_xlsx_keeps_its_rows_in_the_bucket_between_preview_and_store(
+    bucket, organisation_a, django_user_model, django_capture_on_commit_callbacks
+):
+    user = django_user_model.objects.create(username="an", vo_id="vo-an")
+    upload = receive_upload(
+        organisation=organisation_a,
+        user=user,
+        uploaded_file=SimpleUploadedFile("lijst.xlsx", xlsx_bytes([valid_row(1), valid_row(2)])),
+    )
+    assert runner.process_upload(upload.pk) == "preview"
+    assert sorted(keys(bucket)) == sorted([upload.file.name, rows_copy.name_of(upload)])
+    upload.refresh_from_db()
+    confirm_upload(upload, confirmed_late=upload.preview["late_count"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert runner.process_upload(upload.pk) == "accepted"
+    assert upload.records.count() == 2
+    assert keys(bucket) == [upload.file.name]
 
 
 def test_readiness_answers_503_when_the_bucket_is_missing(s3_endpoint, settings, db):

@@ -6,8 +6,17 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from submissions.imports.intake import DuplicateUpload, FileRefused, receive_upload
+from submissions.imports import rows_copy, runner, xlsx
+from submissions.imports.intake import (
+    DuplicateUpload,
+    FileRefused,
+    cancel_upload,
+    confirm_upload,
+    purge_expired_previews,
+    receive_upload,
+)
 from submissions.models import NonConformity, Upload
 from tests.submissions.upload_files import HEADERS, csv_bytes, process_and_confirm, valid_row, xlsx_bytes
 
@@ -163,6 +172,81 @@ def test_xlsx_formulas_are_never_read_as_text(uploader):
 def test_the_extension_does_not_decide_the_format(uploader):
     upload = uploader(xlsx_bytes([valid_row(1)]), name="lijst.csv")
     assert upload.status == "accepted"
+
+
+# --- an XLSX is parsed once: the store reads the preview's copy of its rows -------
+
+
+@pytest.fixture
+def previewed_xlsx(db, organisation_a, django_user_model, media):
+    """previewed_xlsx(rows): an XLSX upload the worker has checked, waiting for its confirmation."""
+    user = django_user_model.objects.create(username="an", vo_id="vo-an")
+
+    def preview(rows):
+        received = SimpleUploadedFile("l.xlsx", xlsx_bytes(rows))
+        upload = receive_upload(organisation=organisation_a, user=user, uploaded_file=received)
+        assert runner.process_upload(upload.pk) == "preview"
+        upload.refresh_from_db()
+        return upload
+
+    return preview
+
+
+def kept(upload):
+    return upload.file.storage.exists(rows_copy.name_of(upload))
+
+
+def confirm_and_store(upload):
+    confirm_upload(upload, confirmed_late=upload.preview["late_count"])
+    status = runner.process_upload(upload.pk)
+    upload.refresh_from_db()
+    return status
+
+
+def test_the_store_reads_the_previews_copy_of_an_xlsx_not_the_sheet(
+    previewed_xlsx, monkeypatch, django_capture_on_commit_callbacks
+):
+    written = ['zak; "pmd"\nen folie', "glas"]
+    upload = previewed_xlsx([valid_row(1, omschrijving=written[0]), valid_row(2, omschrijving=written[1])])
+    assert kept(upload)
+
+    def parsed_again(*args):
+        raise AssertionError("the store parsed the sheet again")
+
+    monkeypatch.setattr(xlsx, "sheet_rows", parsed_again)
+    with django_capture_on_commit_callbacks(execute=True):  # the copy goes once the records are committed
+        assert confirm_and_store(upload) == "accepted", upload.errors
+    assert sorted(NonConformity.objects.values_list("description", flat=True)) == sorted(written)
+    assert not kept(upload)
+
+
+def test_an_error_found_at_the_store_names_the_row_of_the_sheet(previewed_xlsx, make_record, organisation_a):
+    upload = previewed_xlsx([valid_row(1), [""] * len(HEADERS), valid_row(2)])  # row 3 is blank
+    make_record(organisation_a, own_reference="REF-2")  # taken between the preview and the confirmation
+    assert confirm_and_store(upload) == "rejected"
+    assert [(e["row"], e["column"]) for e in upload.errors] == [(4, "eigen_referentie")]
+    assert not kept(upload)
+    assert NonConformity.objects.filter(upload=upload).count() == 0
+
+
+def test_without_its_copy_the_store_reads_the_sheet(previewed_xlsx):
+    upload = previewed_xlsx([valid_row(1, datum=dt.date(2026, 11, 2))])
+    upload.file.storage.delete(rows_copy.name_of(upload))
+    assert confirm_and_store(upload) == "accepted", upload.errors
+    assert NonConformity.objects.get(upload=upload).observed_on == dt.date(2026, 11, 2)
+
+
+def test_the_copy_goes_when_a_preview_is_cancelled_purged_or_failed(
+    previewed_xlsx, django_capture_on_commit_callbacks
+):
+    cancelled, purged, failed = (previewed_xlsx([valid_row(n)]) for n in (1, 2, 3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cancel_upload(cancelled)
+    Upload.objects.filter(pk=purged.pk).update(expires_at=timezone.now())
+    assert purge_expired_previews() == 1
+    runner.mark_failed(failed.pk)
+    assert [kept(upload) for upload in (cancelled, purged, failed)] == [False, False, False]
+    assert cancelled.file.storage.exists(failed.file.name)  # a failed upload's own file stays
 
 
 # --- all or nothing -----------------------------------------------------------
