@@ -297,7 +297,7 @@ def import_upload(upload, progress=None):
         with fileobj:
             table = rows_copy.table(fileobj, size) if kept else open_table(fileobj, size)
             if not store and table.kind == "xlsx":
-                copy = rows_copy.Writer()
+                copy = rows_copy.Writer(upload)
                 table.rows = copy.tee(table.rows)
             with transaction.atomic():
                 _lock_organisation(upload.organisation_id)
@@ -316,7 +316,7 @@ def import_upload(upload, progress=None):
                 }
                 if not store:
                     if copy is not None:
-                        copy.save(upload)
+                        copy.save()
                     move_upload(
                         upload.pk,
                         Upload.Status.PREVIEW,
@@ -375,11 +375,11 @@ def mark_failed(upload_id, language=None):
     """The worker gave the import up: the upload ends as failed, never left "processing"."""
     with translation.override(language or settings.LANGUAGE_CODE):
         errors = [error(None, "", "", str(FAILED_MESSAGE))]
-    for upload in Upload.objects.filter(pk=upload_id):
-        rows_copy.delete(upload)
-    move_upload(
+    if move_upload(
         upload_id, Upload.Status.FAILED, error_count=1, errors=errors, rows_done=0, finished_at=timezone.now()
-    )
+    ):
+        for upload in Upload.objects.filter(pk=upload_id):
+            transaction.on_commit(lambda upload=upload: rows_copy.delete(upload))
 
 
 def process_upload(upload_id, language=None):

@@ -236,6 +236,17 @@ def test_without_its_copy_the_store_reads_the_sheet(previewed_xlsx):
     assert NonConformity.objects.get(upload=upload).observed_on == dt.date(2026, 11, 2)
 
 
+def test_a_copy_not_written_to_the_end_is_not_used(previewed_xlsx):
+    upload = previewed_xlsx([valid_row(1), valid_row(2)])
+    storage, name = upload.file.storage, rows_copy.name_of(upload)
+    with storage.open(name, "rb") as kept_copy:
+        lines = kept_copy.read().splitlines(keepends=True)
+    storage.delete(name)
+    storage.save(name, io.BytesIO(b"".join(lines[:-2])))  # the second row and the last line lost
+    assert confirm_and_store(upload) == "accepted", upload.errors
+    assert NonConformity.objects.filter(upload=upload).count() == 2
+
+
 def test_the_copy_goes_when_a_preview_is_cancelled_purged_or_failed(
     previewed_xlsx, django_capture_on_commit_callbacks
 ):
@@ -244,7 +255,9 @@ def test_the_copy_goes_when_a_preview_is_cancelled_purged_or_failed(
         assert cancel_upload(cancelled)
     Upload.objects.filter(pk=purged.pk).update(expires_at=timezone.now())
     assert purge_expired_previews() == 1
-    runner.mark_failed(failed.pk)
+    confirm_upload(failed, confirmed_late=failed.preview["late_count"])
+    with django_capture_on_commit_callbacks(execute=True):
+        runner.mark_failed(failed.pk)  # the worker gave its store up
     assert [kept(upload) for upload in (cancelled, purged, failed)] == [False, False, False]
     assert cancelled.file.storage.exists(failed.file.name)  # a failed upload's own file stays
 
