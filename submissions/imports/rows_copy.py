@@ -4,7 +4,7 @@ for the same rows as CSV). The store still checks every row again; only the pars
 
 Kept through the storage API beside the upload's file, each row with its number as the sheet gave it, each
 cell as the checks take it (`cell_text`: a date as dd/mm/jjjj, which they read back as the same day),
-and a last line with the number of rows: a copy without it was not written to the end and is not used.
+and a last line saying so: a copy without it was not written to the end and is not used.
 It goes when the upload is stored or refused, cancelled, failed or purged. The copy is only a shortcut:
 one that cannot be written, kept or read costs the store a second parse, never the upload.
 """
@@ -22,7 +22,7 @@ from submissions.imports.rows import cell_text
 
 logger = logging.getLogger(__name__)
 
-END = "end"  # the first cell of the last line; the second is the number of rows before it
+END = "end"  # the last line: the copy was written to the end
 
 
 def name_of(upload):
@@ -34,7 +34,7 @@ class Writer:
     """Tees the rows the preview reads into a local temporary file, saved to storage by `save`."""
 
     def __init__(self, upload):
-        self.upload, self.rows, self.file = upload, 0, None
+        self.upload, self.file = upload, None
         try:
             self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(): this job's own)
             self.text = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
@@ -51,7 +51,6 @@ class Writer:
             if self.file is not None:
                 try:
                     self.writer.writerow([number, *map(cell_text, cells)])
-                    self.rows += 1
                 except (OSError, ValueError):  # a full disk: the preview goes on without its copy
                     self.failed("written")
             yield number, cells
@@ -61,7 +60,7 @@ class Writer:
             return
         storage, name = self.upload.file.storage, name_of(self.upload)
         try:
-            self.writer.writerow([END, self.rows])
+            self.writer.writerow([END])
             self.text.flush()
             self.file.seek(0)
             storage.delete(name)  # a preview run again: never a copy with a suffix beside the old one
@@ -92,8 +91,7 @@ def open_kept(upload):
         fileobj = storage.open(name, "rb")
         size = fileobj.size
         fileobj.seek(max(0, size - 100))
-        last = fileobj.read().decode("utf-8", "replace").splitlines()[-1:]
-        if not (last and last[0].startswith(f"{END},")):
+        if fileobj.read().decode("utf-8", "replace").splitlines()[-1:] != [END]:
             raise ValueError("no last line")
         fileobj.seek(0)
         return fileobj, size

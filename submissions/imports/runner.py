@@ -378,8 +378,8 @@ def mark_failed(upload_id, language=None):
     if move_upload(
         upload_id, Upload.Status.FAILED, error_count=1, errors=errors, rows_done=0, finished_at=timezone.now()
     ):
-        for upload in Upload.objects.filter(pk=upload_id):
-            transaction.on_commit(lambda upload=upload: rows_copy.delete(upload))
+        upload = Upload.objects.get(pk=upload_id)
+        transaction.on_commit(lambda: rows_copy.delete(upload))
 
 
 def process_upload(upload_id, language=None):
