@@ -378,7 +378,6 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
         "updated_at": now,
     }
     deadlines = {}  # observation date -> (deadline, late): an upload holds few distinct dates
-    records = []
     for data in rows:
         day = data["observed_on"]
         if day not in deadlines:
@@ -386,16 +385,16 @@ def store_upload_rows(upload, rows, *, holidays, now=None):
                 registration_deadline(day, holidays),
                 is_late(day, upload.received_at, holidays),
             )
-        values = {field: data[field] for field in SUBMITTED_FIELDS}
-        values["deadline"], values["is_late"] = deadlines[day]
-        records.append((values, [stream.pk for stream in data["waste_streams"]]))
     if connection.vendor == "postgresql":
-        _copy_upload_rows(records, shared, upload, now)
+        _copy_upload_rows(rows, deadlines, shared, upload, now)
     else:
-        _bulk_create_upload_rows(
-            [({**shared, **values}, streams) for values, streams in records], upload, now
-        )
-    return len(records)
+        records = []
+        for data in rows:
+            values = {**shared, **{field: data[field] for field in SUBMITTED_FIELDS}}
+            values["deadline"], values["is_late"] = deadlines[data["observed_on"]]
+            records.append((values, [stream.pk for stream in data["waste_streams"]]))
+        _bulk_create_upload_rows(records, upload, now)
+    return len(rows)
 
 
 def count_upload(upload):
@@ -421,19 +420,34 @@ def copy_text(value):
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, str):
-        return _COPY_SPECIAL.sub(lambda match: _COPY_ESCAPES[match[0]], value)
+        # Searched first: most values hold nothing to escape, and a search costs less than a sub.
+        if _COPY_SPECIAL.search(value):
+            return _COPY_SPECIAL.sub(lambda match: _COPY_ESCAPES[match[0]], value)
+        return value
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 
 
-def _copy_upload_rows(records, shared, upload, now):
-    """The four tables' rows as COPY text, one write per table and batch. Each value is formatted once
-    (a record's history row repeats it) and what the rows share once per batch: psycopg's write_row,
-    adapting every value of every row, cost more than PostgreSQL's side of the COPY."""
+def _copy_format(names, slots, constants):
+    """A str.format template for one COPY line of a table with columns `names`: the value of a column
+    in `slots` comes from that position of the row's values, every other column is a constant."""
+
+    def column(name):
+        if name in slots:
+            return f"{{{slots[name]}}}"
+        return constants[name].replace("{", "{{").replace("}", "}}")
+
+    return "\t".join(column(name) for name in names) + "\n"
+
+
+def _copy_upload_rows(rows, deadlines, shared, upload, now):
+    """The four tables' rows as COPY text, one write per table and batch. A row's values are formatted
+    once and put in place by a template per table (what the rows share is in the template): building
+    a dict per row cost more than PostgreSQL's side of the COPY."""
     history_model = NonConformity.history.model
     through, m2m_history = _history_models()
-    link_count = sum(len(streams) for _values, streams in records)
+    link_count = sum(len(data["waste_streams"]) for data in rows)
 
     def reserve(model, column, count):
         with connection.cursor() as cursor:
@@ -444,52 +458,62 @@ def _copy_upload_rows(records, shared, upload, now):
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return [row[0] for row in cursor.fetchall()]
 
-    record_ids = iter(reserve(NonConformity, "id", len(records)))
-    history_ids = iter(reserve(history_model, "history_id", len(records)))
+    record_ids = iter(reserve(NonConformity, "id", len(rows)))
+    history_ids = iter(reserve(history_model, "history_id", len(rows)))
     link_ids = iter(reserve(through, "id", link_count))
     m2m_history_ids = iter(reserve(m2m_history, "m2m_history_id", link_count))
 
-    common = {f.attname: copy_text(f.get_default()) for f in history_model._meta.concrete_fields}
-    common.update({f.attname: copy_text(f.get_default()) for f in NonConformity._meta.concrete_fields})
-    common.update({name: copy_text(value) for name, value in shared.items()})
-    common.update(
+    constants = {f.attname: copy_text(f.get_default()) for f in history_model._meta.concrete_fields}
+    constants.update({f.attname: copy_text(f.get_default()) for f in NonConformity._meta.concrete_fields})
+    constants.update({name: copy_text(value) for name, value in shared.items()})
+    constants.update(
         history_date=copy_text(now),
         history_type="+",
         history_user_id=copy_text(upload.uploaded_by_id),
         history_actor=copy_text(Actor.SUBMITTER),
     )
-    tables = {  # model -> (its columns in COPY order, its rows)
-        model: ([f.attname for f in model._meta.concrete_fields], [])
-        for model in (NonConformity, through, history_model, m2m_history)
+    row_slots = {
+        name: i for i, name in enumerate([*SUBMITTED_FIELDS, "deadline", "is_late", "id", "history_id"])
     }
-    nc_names, nc_rows = tables[NonConformity]
-    history_names, history_rows = tables[history_model]
-    link_names, link_rows = tables[through]
-    m2m_names, m2m_rows = tables[m2m_history]
-    for values, streams in records:
-        text = {**common, **{name: copy_text(value) for name, value in values.items()}}
-        text["id"] = record_id = str(next(record_ids))
-        text["history_id"] = history_id = str(next(history_ids))
-        nc_rows.append("\t".join([text[name] for name in nc_names]))
-        history_rows.append("\t".join([text[name] for name in history_names]))
-        for stream_id in streams:
-            link = {
-                "id": str(next(link_ids)),
-                "nonconformity_id": record_id,
-                "wastestream_id": str(stream_id),
-            }
-            link_rows.append("\t".join([link[name] for name in link_names]))
-            link.update(history_id=history_id, m2m_history_id=str(next(m2m_history_ids)))
-            m2m_rows.append("\t".join([link[name] for name in m2m_names]))
+    link_slots = {
+        name: i
+        for i, name in enumerate(["id", "nonconformity_id", "wastestream_id", "history_id", "m2m_history_id"])
+    }
+    tables = [  # (model, its COPY template, its lines)
+        (model, _copy_format([f.attname for f in model._meta.concrete_fields], slots, constants), [])
+        for model, slots in (
+            (NonConformity, row_slots),
+            (through, link_slots),
+            (history_model, row_slots),
+            (m2m_history, link_slots),
+        )
+    ]
+    (_, record_line, records), (_, link_line, links), (_, history_line, histories), (_, m2m_line, m2m) = (
+        tables
+    )
+    deadline_text = {
+        day: (copy_text(deadline), copy_text(late)) for day, (deadline, late) in deadlines.items()
+    }
+    for data in rows:
+        values = [copy_text(data[field]) for field in SUBMITTED_FIELDS]
+        values += deadline_text[data["observed_on"]]
+        record_id, history_id = str(next(record_ids)), str(next(history_ids))
+        values += (record_id, history_id)
+        records.append(record_line.format(*values))
+        histories.append(history_line.format(*values))
+        for stream in data["waste_streams"]:
+            link = (str(next(link_ids)), record_id, str(stream.pk), history_id, str(next(m2m_history_ids)))
+            links.append(link_line.format(*link))
+            m2m.append(m2m_line.format(*link))
 
     with connection.cursor() as cursor:
-        for model, (names, rows) in tables.items():
-            if not rows:  # an empty COPY text would be one empty row
+        for model, _line, lines in tables:
+            if not lines:  # an empty COPY text would be one empty row
                 continue
-            columns = ", ".join(model._meta.get_field(name).column for name in names)
+            columns = ", ".join(f.column for f in model._meta.concrete_fields)
             sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
-                copy.write("\n".join(rows) + "\n")
+                copy.write("".join(lines))
 
 
 def _bulk_create_upload_rows(records, upload, now):

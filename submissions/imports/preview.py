@@ -12,8 +12,6 @@ left alone when nothing changed, refused with the reason when the record may no 
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 
 from accounts.roles import SUBMITTER
 from submissions import workflow
@@ -45,8 +43,12 @@ class Listing:
         """Count the row; its entry is made only while entries are listed (a year's file may be late on
         almost every row)."""
         self.count += 1
-        if len(self.entries) < LISTED:
+        if not self.full:
             self.entries.append({**summary(number, cleaned), **facts})
+
+    @property
+    def full(self):
+        return len(self.entries) >= LISTED
 
 
 def summary(number, cleaned):
@@ -86,8 +88,9 @@ class Findings:
 
     def count_late(self, number, cleaned, received_at):
         deadline, late = self.deadline(cleaned["observed_on"], received_at)
-        if late:
-            self.late.add(number, cleaned, deadline=deadline.strftime("%d/%m/%Y %H:%M"))
+        if late:  # formatted only while listed: most rows of a year's file are late
+            facts = {} if self.late.full else {"deadline": deadline.strftime("%d/%m/%Y %H:%M")}
+            self.late.add(number, cleaned, **facts)
 
     def sort(self, batch, current):
         """`batch`: (row number, cleaned) pairs, each valid; `current`: current_records of their register
@@ -169,47 +172,56 @@ def unchanged(record, cleaned):
     )
 
 
+# The batch's (producer, date) pairs themselves: its producers and its dates apart would match every date
+# of a frequent producer, ten times as many records. Their ids first, from the index alone
+# (nc_producer_observed holds organisation and status): most records with a batch's (producer, date)
+# are other organisations', and reading each from the table to drop it cost three quarters of the query.
+# One statement: the ORM's two (the ids, then their rows) cost more in Python than PostgreSQL's side.
+MATCHES_SQL = """
+WITH found AS MATERIALIZED (
+    SELECT id FROM submissions_nonconformity
+    WHERE organisation_id = %s AND status <> %s
+      AND (producer_enterprise_number, observed_on) IN (SELECT * FROM unnest(%s::varchar[], %s::date[]))
+)
+SELECT nc.producer_enterprise_number, nc.observed_on, nc.establishment_number, nc.street, nc.house_number,
+       nc.postcode, nc.municipality, nc.id,
+       ARRAY(
+           SELECT wastestream_id FROM submissions_nonconformity_waste_streams WHERE nonconformity_id = nc.id
+       )
+FROM submissions_nonconformity nc WHERE nc.id IN (SELECT id FROM found)
+"""
+MATCHED_FIELDS = ("producer_enterprise_number", "observed_on", *LOCATION_FIELDS)
+
+
 def register_matches(organisation_id, keys):
     """{content key: ids of the organisation's records with that content} for `keys`, in one query."""
     if not keys:
         return {}
-    streams = defaultdict(list)
-    candidates = NonConformity.objects.filter(organisation_id=organisation_id).exclude(
-        status=workflow.Status.WITHDRAWN
-    )
     if connection.vendor == "postgresql":
-        # The batch's (producer, date) pairs themselves: its producers and its dates apart would match
-        # every date of a frequent producer, ten times as many records.
-        pairs = sorted({(key[0], key[1]) for key in keys})
-        candidates = candidates.filter(
-            RawSQL(
-                "(producer_enterprise_number, observed_on) IN "
-                "(SELECT * FROM unnest(%s::varchar[], %s::date[]))",
-                [[p[0] for p in pairs], [p[1] for p in pairs]],
-                output_field=BooleanField(),
+        pairs = sorted({key[:2] for key in keys})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                MATCHES_SQL,
+                [organisation_id, workflow.Status.WITHDRAWN, [p[0] for p in pairs], [p[1] for p in pairs]],
             )
-        )
-        # Their ids first, from the index alone (nc_producer_observed holds organisation and status):
-        # most records with a batch's (producer, date) are other organisations', and reading each from
-        # the table to drop it cost three quarters of the query.
-        ids = candidates.order_by().values_list("pk", flat=True)
-        candidates = NonConformity.objects.filter(pk__in=list(ids))
+            rows = cursor.fetchall()
     else:
-        candidates = candidates.filter(
+        streams = defaultdict(list)
+        records = {}
+        candidates = NonConformity.objects.filter(
+            organisation_id=organisation_id,
             observed_on__in={key[1] for key in keys},
             producer_enterprise_number__in={key[0] for key in keys},
-        )
-    fields = ("producer_enterprise_number", "observed_on", *LOCATION_FIELDS)
-    rows = candidates.values_list("pk", *fields, "waste_streams").order_by("pk")
-    values = {}
-    for pk, *record, stream_id in rows:
-        values[pk] = dict(zip(fields, record, strict=True))
-        if stream_id is not None:
-            streams[pk].append(stream_id)
+        ).exclude(status=workflow.Status.WITHDRAWN)
+        for pk, *values, stream_id in candidates.values_list("pk", *MATCHED_FIELDS, "waste_streams"):
+            records[pk] = values
+            if stream_id is not None:
+                streams[pk].append(stream_id)
+        rows = [(*values, pk, streams[pk]) for pk, values in records.items()]
     wanted = set(keys)
     found = defaultdict(list)
-    for pk, record in values.items():
-        key = content_key(record, streams[pk])
+    for *values, pk, streams in rows:
+        key = content_key(dict(zip(MATCHED_FIELDS, values, strict=True)), streams)
         if key in wanted:
             found[key].append(pk)
     return found

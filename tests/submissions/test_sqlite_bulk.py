@@ -10,6 +10,7 @@ import datetime as dt, json
 from django.utils import timezone
 from accounts.models import Organisation, User
 from submissions import exports, services, summary
+from submissions.imports import preview
 from submissions.models import NonConformity, ProducerMonth, ProducerMonthStream, Upload
 from submissions.validation import StreamCatalogue, validate_record
 
@@ -33,6 +34,8 @@ counted = [list(ProducerMonth.objects.values_list("records", "refused"))]
 summary.count_records(NonConformity.objects.filter(pk=record.pk), -1)  # as a set withdrawal does
 counted.append(list(ProducerMonth.objects.values_list("records", "refused")))
 counted.append(sorted(ProducerMonthStream.objects.values_list("records", flat=True)))
+key = preview.content_key(rows[0], [stream.pk for stream in rows[0]["waste_streams"]])
+look_alikes = preview.register_matches(org.pk, [key, (*key[:3], ())])
 own_file = exports.export_sql(NonConformity.objects.filter(pk=record.pk))[1]
 staff_file = exports.export_sql(NonConformity.objects.filter(pk=record.pk), staff=True)[1]
 print(json.dumps({
@@ -40,6 +43,7 @@ print(json.dumps({
     "counted": counted,
     "vendor": __import__("django.db").db.connection.vendor,
     "stored": stored,
+    "look_alikes": [len(look_alikes.get(key, [])), len(look_alikes)],
     "records": NonConformity.objects.filter(upload=upload, source="upload").count(),
     "streams": sorted(s.number for s in record.waste_streams.all()),
     "history_type": history.history_type,
@@ -63,6 +67,7 @@ def test_make_runs_sqlite_bulk_path_writes_records_streams_their_history_and_cou
         "exported": ["3;16", "3°, 16°"],
         "vendor": "sqlite",
         "stored": 3,
+        "look_alikes": [3, 1],  # the same content without its streams is no look-alike
         "records": 3,
         "streams": [3, 16],
         "history_type": "+",

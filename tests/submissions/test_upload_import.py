@@ -95,8 +95,8 @@ def test_quoted_fields_with_separators_and_line_breaks_are_read(uploader):
     assert NonConformity.objects.get(upload=upload).description == "Eerste lijn;\r\ntweede, lijn"
 
 
-def test_tabs_backslashes_and_a_written_backslash_n_are_stored_as_written(uploader):
-    text = "Zak\tmet C:\\map\\N en \\\\ twee"
+def test_tabs_backslashes_braces_and_a_written_backslash_n_are_stored_as_written(uploader):
+    text = "Zak\tmet C:\\map\\N en \\\\ twee {0} {}"
     upload = uploader(csv_bytes([valid_row(1, omschrijving=text, containernummer="\\N")]))
     record = NonConformity.objects.get(upload=upload)
     assert (record.description, record.container_reference) == (text, "\\N")
