@@ -7,7 +7,9 @@ as soon as one row is wrong, writing stops (checking goes on, to report every er
 the transaction is rolled back. Memory stays flat whatever the file's size.
 """
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 
 from django.conf import settings
@@ -384,6 +386,19 @@ def mark_failed(upload_id, language=None):
         transaction.on_commit(lambda: rows_copy.delete(upload))
 
 
+@contextlib.contextmanager
+def _fewer_collections():
+    """Every row makes a few dozen objects that live until its batch is stored, and no reference cycle;
+    at the default threshold the cycle collector ran thousands of times over every object of the worker
+    for nothing (1.5 to 2.4 s of CPU of a 100,000-row upload, measured). It still runs, less often."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def process_upload(upload_id, language=None):
     """What the worker runs for one upload; an upload already finished is left alone.
 
@@ -397,7 +412,8 @@ def process_upload(upload_id, language=None):
     progress = Progress(upload_id)
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
-            import_upload(upload, progress)
+            with _fewer_collections():
+                import_upload(upload, progress)
         except (OperationalError, InterfaceError):
             raise
         except Exception:

@@ -1,6 +1,7 @@
 """The import as the worker runs it: accepted formats, all-or-nothing, duplicates, hostile files."""
 
 import datetime as dt
+import gc
 import io
 import zipfile
 
@@ -515,3 +516,17 @@ def test_an_xlsx_zip_bomb_that_lies_about_its_sizes_is_refused(uploader):
         data[start + offset : start + offset + 4] = (1000).to_bytes(4, "little")
     message = rejected_by_worker(uploader, bytes(data), name="lijst.xlsx")
     assert message == "Dit bestand is beschadigd of geen XLSX-werkmap."
+
+
+def test_the_collector_thresholds_are_put_back_after_an_import_and_after_a_fault(uploader, monkeypatch):
+    before = gc.get_threshold()
+    assert uploader(csv_bytes([valid_row(1)])).status == "accepted"
+    assert gc.get_threshold() == before
+
+    def fault(*args, **kwargs):
+        assert gc.get_threshold()[0] > before[0]  # collected less often during the import
+        raise RuntimeError("fault")
+
+    monkeypatch.setattr(runner, "import_upload", fault)
+    assert uploader(csv_bytes([valid_row(2)])).status == "failed"
+    assert gc.get_threshold() == before
