@@ -189,6 +189,7 @@ SELECT nc.producer_enterprise_number, nc.observed_on, nc.establishment_number, n
            SELECT wastestream_id FROM submissions_nonconformity_waste_streams WHERE nonconformity_id = nc.id
        )
 FROM submissions_nonconformity nc WHERE nc.id IN (SELECT id FROM found)
+ORDER BY nc.id  -- the oldest look-alike is the one named
 """
 MATCHED_FIELDS = ("producer_enterprise_number", "observed_on", *LOCATION_FIELDS)
 
@@ -213,7 +214,8 @@ def register_matches(organisation_id, keys):
             observed_on__in={key[1] for key in keys},
             producer_enterprise_number__in={key[0] for key in keys},
         ).exclude(status=workflow.Status.WITHDRAWN)
-        for pk, *values, stream_id in candidates.values_list("pk", *MATCHED_FIELDS, "waste_streams"):
+        matched = candidates.values_list("pk", *MATCHED_FIELDS, "waste_streams").order_by("pk")
+        for pk, *values, stream_id in matched:
             records[pk] = values
             if stream_id is not None:
                 streams[pk].append(stream_id)

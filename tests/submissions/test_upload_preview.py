@@ -193,3 +193,14 @@ def test_a_finding_counts_every_row_and_lists_the_first_thousand():
         "producer": "Bakkerij Janssens",
         "deadline": "06/01/2026 23:59",
     }
+
+
+def test_of_two_look_alikes_in_the_register_the_preview_names_the_oldest(
+    client, submitter_a, organisation_a, make_record, run_worker, media
+):
+    oldest, _newer = make_record(organisation_a), make_record(organisation_a)
+    row = valid_row(5, vestigingsnummer="2.147.812.701", afvalstromen="16")
+    client.post(reverse("upload_index"), {"file": SimpleUploadedFile("maand.csv", csv_bytes([row]))})
+    run_worker()
+    duplicates = Upload.objects.get().preview["duplicates"]
+    assert [(d["row"], d["record"]) for d in duplicates] == [(2, oldest.pk)]
