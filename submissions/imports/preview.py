@@ -222,8 +222,8 @@ def register_matches(organisation_id, keys):
         rows = [(*values, pk, streams[pk]) for pk, values in records.items()]
     wanted = set(keys)
     found = defaultdict(list)
-    for *values, pk, streams in rows:
-        key = content_key(dict(zip(MATCHED_FIELDS, values, strict=True)), streams)
+    for *values, pk, linked in rows:
+        key = content_key(dict(zip(MATCHED_FIELDS, values, strict=True)), linked)
         if key in wanted:
             found[key].append(pk)
     return found
